@@ -1,0 +1,237 @@
+/* Driver registry and the checked entry points: unsupported operations and
+ * writes on read-only connections fail here, once, for every driver. */
+#include "driver.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "test/test_driver.h"
+
+static const lv_driver *const registry[] = {
+    &lv_test_driver,
+    NULL,
+};
+
+const lv_driver *const *lv_driver_registry(void)
+{
+    return registry;
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+typedef struct open_call {
+    lv_conn *conn;
+    lv_conn_cb cb;
+    void *opaque;
+} open_call;
+
+static void free_conn(lv_conn *conn)
+{
+    lv_uri_clear(&conn->uri);
+    free(conn->uri_string);
+    free(conn);
+}
+
+static void open_done(void *opaque, const lv_error *err)
+{
+    open_call *call = opaque;
+    lv_conn *conn = call->conn;
+    lv_conn_cb cb = call->cb;
+    void *cb_opaque = call->opaque;
+    free(call);
+    if (err) {
+        free_conn(conn);
+        cb(cb_opaque, NULL, err);
+        return;
+    }
+    cb(cb_opaque, conn, NULL);
+}
+
+void lv_conn_open(uv_loop_t *loop, const char *uri, unsigned flags, lv_conn_cb cb, void *opaque)
+{
+    lv_error err = {0};
+    lv_conn *conn = LV_NEW(lv_conn);
+    conn->loop = loop;
+    conn->flags = flags;
+    if (lv_uri_parse(uri, &conn->uri, &err) < 0) {
+        free_conn(conn);
+        cb(opaque, NULL, &err);
+        return;
+    }
+    for (const lv_driver *const *d = registry; *d; d++) {
+        if ((*d)->probe(&conn->uri)) {
+            conn->driver = *d;
+            break;
+        }
+    }
+    if (!conn->driver) {
+        if (strcmp(conn->uri.driver, "qemu") == 0)
+            lv_error_set(&err, LV_ERR_NO_CONNECT,
+                         "no connection driver available for '%s': the qemu driver is not "
+                         "built yet",
+                         uri);
+        else
+            lv_error_set(&err, LV_ERR_NO_CONNECT, "no connection driver available for '%s'",
+                         uri);
+        free_conn(conn);
+        cb(opaque, NULL, &err);
+        return;
+    }
+    conn->uri_string = lv_uri_format(&conn->uri);
+    open_call *call = LV_NEW(open_call);
+    call->conn = conn;
+    call->cb = cb;
+    call->opaque = opaque;
+    conn->driver->open(conn, open_done, call);
+}
+
+void lv_conn_close(lv_conn *conn)
+{
+    if (!conn)
+        return;
+    conn->driver->close(conn);
+    free_conn(conn);
+}
+
+bool lv_conn_is_readonly(const lv_conn *conn)
+{
+    return conn->flags & LV_CONNECT_READONLY;
+}
+
+/* ---- checked dispatch --------------------------------------------------- */
+
+static void set_unsupported(lv_conn *c, const char *op, lv_error *err)
+{
+    lv_error_set(err, LV_ERR_NO_SUPPORT, "%s is not supported by the %s driver", op,
+                 c->driver->name);
+}
+
+static bool refuse_readonly(lv_conn *c, const char *op, lv_error *err)
+{
+    if (!lv_conn_is_readonly(c))
+        return false;
+    lv_error_set(err, LV_ERR_READ_ONLY, "%s: the connection '%s' is read-only", op,
+                 c->uri_string);
+    return true;
+}
+
+/* Dispatch helpers: one per callback shape. WRITE marks mutating calls. */
+#define CHECK(cbcall, fn, name, write)                                                             \
+    do {                                                                                           \
+        lv_error err_;                                                                             \
+        if (!(fn)) {                                                                               \
+            set_unsupported(c, name, &err_);                                                       \
+            cbcall;                                                                                \
+            return;                                                                                \
+        }                                                                                          \
+        if ((write) && refuse_readonly(c, name, &err_)) {                                          \
+            cbcall;                                                                                \
+            return;                                                                                \
+        }                                                                                          \
+    } while (0)
+
+#define DOM(c) ((c)->driver->domain)
+#define DOMFN(c, f) (DOM(c) ? DOM(c)->f : NULL)
+
+void lv_conn_hostname(lv_conn *c, lv_string_cb cb, void *opaque)
+{
+    CHECK(cb(opaque, NULL, &err_), c->driver->hostname, "hostname", false);
+    c->driver->hostname(c, cb, opaque);
+}
+
+void lv_conn_version(lv_conn *c, lv_version_cb cb, void *opaque)
+{
+    CHECK(cb(opaque, NULL, &err_), c->driver->version, "version", false);
+    c->driver->version(c, cb, opaque);
+}
+
+void lv_conn_node_info(lv_conn *c, lv_node_cb cb, void *opaque)
+{
+    CHECK(cb(opaque, NULL, &err_), c->driver->node_info, "nodeinfo", false);
+    c->driver->node_info(c, cb, opaque);
+}
+
+void lv_conn_capabilities(lv_conn *c, lv_string_cb cb, void *opaque)
+{
+    CHECK(cb(opaque, NULL, &err_), c->driver->capabilities, "capabilities", false);
+    c->driver->capabilities(c, cb, opaque);
+}
+
+void lv_domain_list_all(lv_conn *c, unsigned flags, lv_domain_list_cb cb, void *opaque)
+{
+    CHECK(cb(opaque, NULL, &err_), DOMFN(c, list), "listing domains", false);
+    DOM(c)->list(c, flags, cb, opaque);
+}
+
+void lv_domain_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_domain_cb cb,
+                      void *opaque)
+{
+    CHECK(cb(opaque, NULL, &err_), DOMFN(c, lookup), "domain lookup", false);
+    DOM(c)->lookup(c, by, key, cb, opaque);
+}
+
+void lv_domain_define_xml(lv_conn *c, const char *xml, unsigned flags, lv_domain_cb cb,
+                          void *opaque)
+{
+    CHECK(cb(opaque, NULL, &err_), DOMFN(c, define_xml), "define", true);
+    DOM(c)->define_xml(c, xml, flags, cb, opaque);
+}
+
+void lv_domain_create_xml(lv_conn *c, const char *xml, unsigned flags, lv_domain_cb cb,
+                          void *opaque)
+{
+    CHECK(cb(opaque, NULL, &err_), DOMFN(c, create_xml), "create", true);
+    DOM(c)->create_xml(c, xml, flags, cb, opaque);
+}
+
+#define SIMPLE_OP(fname, field, label)                                                             \
+    void fname(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,              \
+               void *opaque)                                                                       \
+    {                                                                                              \
+        CHECK(cb(opaque, &err_), DOMFN(c, field), label, true);                                    \
+        DOM(c)->field(c, uuid, flags, cb, opaque);                                                 \
+    }
+
+SIMPLE_OP(lv_domain_undefine, undefine, "undefine")
+SIMPLE_OP(lv_domain_start, start, "start")
+SIMPLE_OP(lv_domain_shutdown, shutdown, "shutdown")
+SIMPLE_OP(lv_domain_destroy, destroy, "destroy")
+SIMPLE_OP(lv_domain_reboot, reboot, "reboot")
+SIMPLE_OP(lv_domain_reset, reset, "reset")
+SIMPLE_OP(lv_domain_suspend, suspend, "suspend")
+SIMPLE_OP(lv_domain_resume, resume, "resume")
+
+void lv_domain_get_info(lv_conn *c, const unsigned char *uuid, lv_domain_cb cb, void *opaque)
+{
+    CHECK(cb(opaque, NULL, &err_), DOMFN(c, get_info), "domain info", false);
+    DOM(c)->get_info(c, uuid, cb, opaque);
+}
+
+void lv_domain_get_xml(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_string_cb cb,
+                       void *opaque)
+{
+    CHECK(cb(opaque, NULL, &err_), DOMFN(c, get_xml), "dumpxml", false);
+    DOM(c)->get_xml(c, uuid, flags, cb, opaque);
+}
+
+void lv_domain_set_autostart(lv_conn *c, const unsigned char *uuid, bool autostart,
+                             lv_done_cb cb, void *opaque)
+{
+    CHECK(cb(opaque, &err_), DOMFN(c, set_autostart), "autostart", true);
+    DOM(c)->set_autostart(c, uuid, autostart, cb, opaque);
+}
+
+void lv_domain_set_metadata(lv_conn *c, const unsigned char *uuid, lv_metadata_kind kind,
+                            const char *text, unsigned flags, lv_done_cb cb, void *opaque)
+{
+    CHECK(cb(opaque, &err_), DOMFN(c, set_metadata), "setting metadata", true);
+    DOM(c)->set_metadata(c, uuid, kind, text, flags, cb, opaque);
+}
+
+void lv_domain_rename(lv_conn *c, const unsigned char *uuid, const char *new_name,
+                      lv_done_cb cb, void *opaque)
+{
+    CHECK(cb(opaque, &err_), DOMFN(c, rename), "rename", true);
+    DOM(c)->rename(c, uuid, new_name, cb, opaque);
+}

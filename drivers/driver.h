@@ -1,0 +1,234 @@
+/* The driver interface. A driver is a set of small tables of asynchronous
+ * function pointers, one table per area, filled with designated initializers.
+ * A NULL pointer means "not supported by this driver"; the lv_* wrappers in
+ * driver.c turn that into an LV_ERR_NO_SUPPORT error, and refuse mutating
+ * calls on read-only connections, so drivers need not.
+ *
+ * Every operation completes by calling its callback exactly once. It may do so
+ * before returning (the test driver does); callers must cope with both.
+ * Results handed to a callback belong to the callback (free them with the
+ * matching lv_*_free). err is NULL on success and only valid during the call.
+ * Nothing here includes lua.h: the bindings sit above this. */
+#ifndef LV_DRIVER_H
+#define LV_DRIVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "core/domain_state.h"
+#include "core/error.h"
+#include "core/uri.h"
+#include "core/uuid.h"
+
+typedef struct lv_conn lv_conn;
+typedef struct lv_driver lv_driver;
+
+/* ---- results ----------------------------------------------------------- */
+
+typedef struct lv_domain_info {
+    char *name;
+    unsigned char uuid[LV_UUID_LEN];
+    int id; /* -1 when not running */
+    lv_domain_state state;
+    int reason; /* an lv_*_reason of that state */
+    bool persistent;
+    bool autostart;
+    bool managed_save;
+    char *title;   /* NULL when none */
+    char *os_type; /* "hvm", "linux" */
+    unsigned int vcpus;
+    uint64_t max_memory_kib;
+    uint64_t memory_kib;
+    uint64_t cpu_time_ns;
+} lv_domain_info;
+
+typedef struct lv_domain_list {
+    size_t count;
+    lv_domain_info *items;
+} lv_domain_list;
+
+typedef struct lv_node_info {
+    char model[32]; /* "x86_64" */
+    uint64_t memory_kib;
+    unsigned int cpus;
+    unsigned int mhz;
+    unsigned int nodes;
+    unsigned int sockets; /* per node */
+    unsigned int cores;   /* per socket */
+    unsigned int threads; /* per core */
+} lv_node_info;
+
+typedef struct lv_version_info {
+    char hypervisor[32];        /* "QEMU", "Test" */
+    unsigned long hv_version;   /* major * 1000000 + minor * 1000 + release */
+} lv_version_info;
+
+void lv_domain_info_clear(lv_domain_info *info);
+void lv_domain_info_free(lv_domain_info *info);
+void lv_domain_list_free(lv_domain_list *list);
+
+/* ---- callbacks ---------------------------------------------------------- */
+
+typedef void (*lv_done_cb)(void *opaque, const lv_error *err);
+typedef void (*lv_conn_cb)(void *opaque, lv_conn *conn, const lv_error *err);
+/* Takes ownership of info (NULL on error). */
+typedef void (*lv_domain_cb)(void *opaque, lv_domain_info *info, const lv_error *err);
+typedef void (*lv_domain_list_cb)(void *opaque, lv_domain_list *list, const lv_error *err);
+/* Takes ownership of str (malloc'd; NULL on error). */
+typedef void (*lv_string_cb)(void *opaque, char *str, const lv_error *err);
+typedef void (*lv_node_cb)(void *opaque, const lv_node_info *info, const lv_error *err);
+typedef void (*lv_version_cb)(void *opaque, const lv_version_info *info, const lv_error *err);
+
+/* ---- flags -------------------------------------------------------------- */
+
+enum {
+    LV_CONNECT_READONLY = 1 << 0,
+};
+
+enum { /* domain_list */
+    LV_LIST_ACTIVE = 1 << 0,
+    LV_LIST_INACTIVE = 1 << 1, /* both or neither: all */
+};
+
+enum { /* domain_start, domain_create_xml */
+    LV_START_PAUSED = 1 << 0,
+};
+
+enum { /* domain_get_xml */
+    LV_XML_INACTIVE = 1 << 0, /* the persistent definition, not the live one */
+};
+
+enum { /* domain_destroy */
+    LV_DESTROY_GRACEFUL = 1 << 0,
+};
+
+typedef enum lv_lookup_by {
+    LV_LOOKUP_ANY = 0, /* as virsh does: an id if numeric, a uuid if it parses, else a name */
+    LV_LOOKUP_NAME,
+    LV_LOOKUP_UUID,
+    LV_LOOKUP_ID,
+} lv_lookup_by;
+
+typedef enum lv_metadata_kind {
+    LV_METADATA_DESCRIPTION = 0,
+    LV_METADATA_TITLE,
+} lv_metadata_kind;
+
+/* ---- tables ------------------------------------------------------------- */
+
+/* Domains are addressed by UUID: stable across renames, unlike names and ids. */
+typedef struct lv_domain_driver {
+    void (*list)(lv_conn *c, unsigned flags, lv_domain_list_cb cb, void *opaque);
+    void (*lookup)(lv_conn *c, lv_lookup_by by, const char *key, lv_domain_cb cb, void *opaque);
+    /* define/create parse and validate the XML; info describes the result. */
+    void (*define_xml)(lv_conn *c, const char *xml, unsigned flags, lv_domain_cb cb,
+                       void *opaque);
+    void (*create_xml)(lv_conn *c, const char *xml, unsigned flags, lv_domain_cb cb,
+                       void *opaque);
+    void (*undefine)(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                     void *opaque);
+    void (*start)(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                  void *opaque);
+    void (*shutdown)(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                     void *opaque);
+    void (*destroy)(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                    void *opaque);
+    void (*reboot)(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                   void *opaque);
+    void (*reset)(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                  void *opaque);
+    void (*suspend)(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                    void *opaque);
+    void (*resume)(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                   void *opaque);
+    void (*get_info)(lv_conn *c, const unsigned char *uuid, lv_domain_cb cb, void *opaque);
+    void (*get_xml)(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_string_cb cb,
+                    void *opaque);
+    void (*set_autostart)(lv_conn *c, const unsigned char *uuid, bool autostart, lv_done_cb cb,
+                          void *opaque);
+    /* text NULL removes it. Changes the live and/or persistent definition as flags say
+     * (0: live when running, else persistent, as libvirt's "current"). */
+    void (*set_metadata)(lv_conn *c, const unsigned char *uuid, lv_metadata_kind kind,
+                         const char *text, unsigned flags, lv_done_cb cb, void *opaque);
+    void (*rename)(lv_conn *c, const unsigned char *uuid, const char *new_name, lv_done_cb cb,
+                   void *opaque);
+} lv_domain_driver;
+
+struct lv_driver {
+    const char *name; /* "test", "qemu" */
+    /* Does this driver serve the URI? Only looks at it; no I/O. */
+    bool (*probe)(const lv_uri *uri);
+    /* Opens a connection: must fill conn->priv; conn->loop, conn->uri, conn->flags
+     * are set by the caller. Calls cb with conn on success; on failure the caller
+     * frees conn. */
+    void (*open)(lv_conn *conn, lv_done_cb cb, void *opaque);
+    /* Releases conn->priv. Synchronous: pending operations have completed. */
+    void (*close)(lv_conn *conn);
+    void (*hostname)(lv_conn *c, lv_string_cb cb, void *opaque);
+    void (*version)(lv_conn *c, lv_version_cb cb, void *opaque);
+    void (*node_info)(lv_conn *c, lv_node_cb cb, void *opaque);
+    void (*capabilities)(lv_conn *c, lv_string_cb cb, void *opaque);
+    const lv_domain_driver *domain;
+};
+
+struct lv_conn {
+    const lv_driver *driver;
+    uv_loop_t *loop;
+    lv_uri uri;
+    char *uri_string; /* canonical */
+    unsigned flags;   /* LV_CONNECT_* */
+    void *priv;       /* the driver's */
+};
+
+/* ---- entry points used by the bindings ---------------------------------- */
+
+/* Known drivers, for `version` and error messages. NULL-terminated. */
+const lv_driver *const *lv_driver_registry(void);
+
+/* Parses uri, picks the driver, opens. An unknown or not-yet-served URI fails
+ * with one line naming it. */
+void lv_conn_open(uv_loop_t *loop, const char *uri, unsigned flags, lv_conn_cb cb,
+                  void *opaque);
+void lv_conn_close(lv_conn *conn);
+bool lv_conn_is_readonly(const lv_conn *conn);
+
+void lv_conn_hostname(lv_conn *c, lv_string_cb cb, void *opaque);
+void lv_conn_version(lv_conn *c, lv_version_cb cb, void *opaque);
+void lv_conn_node_info(lv_conn *c, lv_node_cb cb, void *opaque);
+void lv_conn_capabilities(lv_conn *c, lv_string_cb cb, void *opaque);
+
+void lv_domain_list_all(lv_conn *c, unsigned flags, lv_domain_list_cb cb, void *opaque);
+void lv_domain_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_domain_cb cb,
+                      void *opaque);
+void lv_domain_define_xml(lv_conn *c, const char *xml, unsigned flags, lv_domain_cb cb,
+                          void *opaque);
+void lv_domain_create_xml(lv_conn *c, const char *xml, unsigned flags, lv_domain_cb cb,
+                          void *opaque);
+void lv_domain_undefine(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                        void *opaque);
+void lv_domain_start(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                     void *opaque);
+void lv_domain_shutdown(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                        void *opaque);
+void lv_domain_destroy(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                       void *opaque);
+void lv_domain_reboot(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                      void *opaque);
+void lv_domain_reset(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                     void *opaque);
+void lv_domain_suspend(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                       void *opaque);
+void lv_domain_resume(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                      void *opaque);
+void lv_domain_get_info(lv_conn *c, const unsigned char *uuid, lv_domain_cb cb, void *opaque);
+void lv_domain_get_xml(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_string_cb cb,
+                       void *opaque);
+void lv_domain_set_autostart(lv_conn *c, const unsigned char *uuid, bool autostart,
+                             lv_done_cb cb, void *opaque);
+void lv_domain_set_metadata(lv_conn *c, const unsigned char *uuid, lv_metadata_kind kind,
+                            const char *text, unsigned flags, lv_done_cb cb, void *opaque);
+void lv_domain_rename(lv_conn *c, const unsigned char *uuid, const char *new_name,
+                      lv_done_cb cb, void *opaque);
+
+#endif
