@@ -4,6 +4,8 @@
 #ifndef LV_CORE_URI_H
 #define LV_CORE_URI_H
 
+#include <stddef.h>
+
 #include "error.h"
 
 typedef struct lv_uri_param {
@@ -24,12 +26,17 @@ typedef struct lv_uri {
     size_t nparams;
 } lv_uri;
 
-/* Parses str into out (zeroed first). On failure out holds nothing to free. */
+/* Parses str into out (zeroed first). On failure out holds nothing to free.
+ * The scheme is lower-cased; user, host, path and query names and values are
+ * percent-decoded; the query splits on '&' and ';' ("name" alone has the value
+ * "", "=value" is ignored, as libvirt does). An IPv6 host is stored without its
+ * brackets. Errors name the URI: invalid URI 'x': missing scheme ... */
 int lv_uri_parse(const char *str, lv_uri *out, lv_error *err);
 void lv_uri_clear(lv_uri *uri);
-/* The value of query parameter name, or NULL. */
+/* The value of query parameter name (the last one when repeated), or NULL. */
 const char *lv_uri_param_get(const lv_uri *uri, const char *name);
-/* Canonical form (malloc'd): scheme://[user@]host[:port]path[?params]. */
+/* Canonical form (malloc'd): scheme://[user@]host[:port]path[?params], with
+ * what needs it percent-encoded again; user and port only appear with a host. */
 char *lv_uri_format(const lv_uri *uri);
 
 #endif
