@@ -1,1 +1,369 @@
-/* placeholder */
+/* luvirt.Domain: a handle on one domain, by UUID (stable across renames).
+ * The connection it belongs to is kept in the userdata's user value. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "internal.h"
+
+typedef struct lv_ldomain {
+    unsigned char uuid[LV_UUID_LEN];
+    char *name; /* as last seen */
+} lv_ldomain;
+
+static lv_ldomain *check_domain(lua_State *L, int idx)
+{
+    return luaL_checkudata(L, idx, LV_DOMAIN_MT);
+}
+
+/* The domain's connection, checked open; pushes nothing. */
+static lv_conn *domain_conn(lua_State *L, int idx)
+{
+    lua_getiuservalue(L, idx, 1);
+    lv_conn *c = lv__check_conn(L, -1);
+    lua_pop(L, 1);
+    return c;
+}
+
+void lv__domain_push(lua_State *L, int conn_idx, const lv_domain_info *info)
+{
+    conn_idx = lua_absindex(L, conn_idx);
+    lv_ldomain *d = lua_newuserdatauv(L, sizeof(*d), 1);
+    memcpy(d->uuid, info->uuid, LV_UUID_LEN);
+    d->name = lv_strdup(info->name);
+    luaL_setmetatable(L, LV_DOMAIN_MT);
+    lua_pushvalue(L, conn_idx);
+    lua_setiuservalue(L, -2, 1);
+}
+
+static void set_field_string(lua_State *L, const char *key, const char *value)
+{
+    if (value) {
+        lua_pushstring(L, value);
+        lua_setfield(L, -2, key);
+    }
+}
+
+static void set_field_int(lua_State *L, const char *key, lua_Integer value)
+{
+    lua_pushinteger(L, value);
+    lua_setfield(L, -2, key);
+}
+
+static void set_field_bool(lua_State *L, const char *key, bool value)
+{
+    lua_pushboolean(L, value);
+    lua_setfield(L, -2, key);
+}
+
+void lv__domain_info_push(lua_State *L, const lv_domain_info *info)
+{
+    char uuid[LV_UUID_STRING_LEN];
+    lv_uuid_format(info->uuid, uuid);
+    lua_createtable(L, 0, 16);
+    set_field_string(L, "name", info->name);
+    set_field_string(L, "uuid", uuid);
+    if (info->id >= 0)
+        set_field_int(L, "id", info->id);
+    set_field_string(L, "state", lv_domain_state_key(info->state));
+    set_field_string(L, "state_text", lv_domain_state_string(info->state));
+    set_field_string(L, "reason", lv_domain_reason_string(info->state, info->reason));
+    set_field_bool(L, "persistent", info->persistent);
+    set_field_bool(L, "autostart", info->autostart);
+    set_field_bool(L, "managed_save", info->managed_save);
+    set_field_string(L, "title", info->title);
+    set_field_string(L, "os_type", info->os_type);
+    set_field_int(L, "vcpus", info->vcpus);
+    set_field_int(L, "max_memory_kib", (lua_Integer)info->max_memory_kib);
+    set_field_int(L, "memory_kib", (lua_Integer)info->memory_kib);
+    set_field_int(L, "cpu_time_ns", (lua_Integer)info->cpu_time_ns);
+}
+
+static void check_opts(lua_State *L, int idx, const char *const *allowed)
+{
+    if (lua_isnoneornil(L, idx))
+        return;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        bool ok = false;
+        if (lua_type(L, -1) == LUA_TSTRING)
+            for (const char *const *a = allowed; *a; a++)
+                ok = ok || strcmp(*a, lua_tostring(L, -1)) == 0;
+        if (!ok)
+            luaL_error(L, "unknown option '%s'", luaL_tolstring(L, -1, NULL));
+    }
+}
+
+static bool opt_bool(lua_State *L, int idx, const char *key)
+{
+    if (lua_isnoneornil(L, idx))
+        return false;
+    lua_getfield(L, idx, key);
+    bool v = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+static int l_dom_name(lua_State *L)
+{
+    lua_pushstring(L, check_domain(L, 1)->name);
+    return 1;
+}
+
+static int l_dom_uuid(lua_State *L)
+{
+    char uuid[LV_UUID_STRING_LEN];
+    lv_uuid_format(check_domain(L, 1)->uuid, uuid);
+    lua_pushstring(L, uuid);
+    return 1;
+}
+
+/* Info-based methods: a fresh get_info, then one of these views. The Domain
+ * userdata rides in ctx_ref so the cached name can be refreshed. */
+typedef enum info_view { VIEW_INFO, VIEW_ID, VIEW_STATE, VIEW_AUTOSTART } info_view;
+
+static int push_info_view(lua_State *L, lv_call *call, info_view view)
+{
+    const lv_domain_info *info = call->r.info;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, call->ctx_ref);
+    lv_ldomain *d = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (d && info->name && (!d->name || strcmp(d->name, info->name) != 0)) {
+        free(d->name);
+        d->name = lv_strdup(info->name);
+    }
+    switch (view) {
+    case VIEW_INFO:
+        lv__domain_info_push(L, info);
+        return 1;
+    case VIEW_ID:
+        if (info->id >= 0)
+            lua_pushinteger(L, info->id);
+        else
+            lua_pushnil(L);
+        return 1;
+    case VIEW_STATE:
+        lua_pushstring(L, lv_domain_state_key(info->state));
+        lua_pushstring(L, lv_domain_reason_string(info->state, info->reason));
+        return 2;
+    case VIEW_AUTOSTART:
+        lua_pushboolean(L, info->autostart);
+        return 1;
+    }
+    return 0;
+}
+
+static int push_info(lua_State *L, lv_call *call)
+{
+    return push_info_view(L, call, VIEW_INFO);
+}
+static int push_id(lua_State *L, lv_call *call)
+{
+    return push_info_view(L, call, VIEW_ID);
+}
+static int push_state(lua_State *L, lv_call *call)
+{
+    return push_info_view(L, call, VIEW_STATE);
+}
+static int push_autostart(lua_State *L, lv_call *call)
+{
+    return push_info_view(L, call, VIEW_AUTOSTART);
+}
+
+static int info_call(lua_State *L, lv_call_push_fn push)
+{
+    lv_ldomain *d = check_domain(L, 1);
+    lv_conn *c = domain_conn(L, 1);
+    lv_call *call = lv__call_new(L, push);
+    lua_pushvalue(L, 1);
+    call->ctx_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lv_domain_get_info(c, d->uuid, lv__call_domain_cb, call);
+    return lv__call_wait(L, call);
+}
+
+static int l_dom_info(lua_State *L)
+{
+    return info_call(L, push_info);
+}
+static int l_dom_id(lua_State *L)
+{
+    return info_call(L, push_id);
+}
+static int l_dom_state(lua_State *L)
+{
+    return info_call(L, push_state);
+}
+static int l_dom_autostart(lua_State *L)
+{
+    return info_call(L, push_autostart);
+}
+
+typedef void (*simple_op)(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                          void *opaque);
+
+static int simple_call(lua_State *L, simple_op op, unsigned flags)
+{
+    lv_ldomain *d = check_domain(L, 1);
+    lv_conn *c = domain_conn(L, 1);
+    lv_call *call = lv__call_new(L, lv__push_true);
+    op(c, d->uuid, flags, lv__call_done_cb, call);
+    return lv__call_wait(L, call);
+}
+
+static int l_dom_start(lua_State *L)
+{
+    static const char *const allowed[] = {"paused", NULL};
+    check_opts(L, 2, allowed);
+    return simple_call(L, lv_domain_start, opt_bool(L, 2, "paused") ? LV_START_PAUSED : 0);
+}
+
+static int l_dom_destroy(lua_State *L)
+{
+    static const char *const allowed[] = {"graceful", NULL};
+    check_opts(L, 2, allowed);
+    return simple_call(L, lv_domain_destroy,
+                       opt_bool(L, 2, "graceful") ? LV_DESTROY_GRACEFUL : 0);
+}
+
+#define NO_OPTS_OP(lname, op)                                                                      \
+    static int lname(lua_State *L)                                                                 \
+    {                                                                                              \
+        static const char *const allowed[] = {NULL};                                               \
+        check_opts(L, 2, allowed);                                                                 \
+        return simple_call(L, op, 0);                                                              \
+    }
+
+NO_OPTS_OP(l_dom_shutdown, lv_domain_shutdown)
+NO_OPTS_OP(l_dom_reboot, lv_domain_reboot)
+NO_OPTS_OP(l_dom_reset, lv_domain_reset)
+NO_OPTS_OP(l_dom_suspend, lv_domain_suspend)
+NO_OPTS_OP(l_dom_resume, lv_domain_resume)
+NO_OPTS_OP(l_dom_undefine, lv_domain_undefine)
+
+static int l_dom_set_autostart(lua_State *L)
+{
+    lv_ldomain *d = check_domain(L, 1);
+    luaL_checktype(L, 2, LUA_TBOOLEAN);
+    lv_conn *c = domain_conn(L, 1);
+    lv_call *call = lv__call_new(L, lv__push_true);
+    lv_domain_set_autostart(c, d->uuid, lua_toboolean(L, 2), lv__call_done_cb, call);
+    return lv__call_wait(L, call);
+}
+
+static int l_dom_xml(lua_State *L)
+{
+    static const char *const allowed[] = {"inactive", NULL};
+    lv_ldomain *d = check_domain(L, 1);
+    check_opts(L, 2, allowed);
+    lv_conn *c = domain_conn(L, 1);
+    unsigned flags = opt_bool(L, 2, "inactive") ? LV_XML_INACTIVE : 0;
+    lv_call *call = lv__call_new(L, lv__push_string);
+    lv_domain_get_xml(c, d->uuid, flags, lv__call_string_cb, call);
+    return lv__call_wait(L, call);
+}
+
+static int l_dom_set_description(lua_State *L)
+{
+    static const char *const allowed[] = {"title", "live", "config", NULL};
+    lv_ldomain *d = check_domain(L, 1);
+    const char *text = luaL_optstring(L, 2, NULL);
+    check_opts(L, 3, allowed);
+    lv_conn *c = domain_conn(L, 1);
+    lv_metadata_kind kind = opt_bool(L, 3, "title") ? LV_METADATA_TITLE : LV_METADATA_DESCRIPTION;
+    unsigned flags = (opt_bool(L, 3, "live") ? LV_METADATA_LIVE : 0) |
+                     (opt_bool(L, 3, "config") ? LV_METADATA_CONFIG : 0);
+    lv_call *call = lv__call_new(L, lv__push_true);
+    lv_domain_set_metadata(c, d->uuid, kind, text, flags, lv__call_done_cb, call);
+    return lv__call_wait(L, call);
+}
+
+static int push_renamed(lua_State *L, lv_call *call)
+{
+    lua_rawgeti(L, LUA_REGISTRYINDEX, call->ctx_ref);
+    lv_ldomain *d = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    free(d->name);
+    d->name = call->r.str;
+    call->r.str = NULL;
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static void release_new_name(lv_call *call)
+{
+    free(call->r.str);
+}
+
+static int l_dom_rename(lua_State *L)
+{
+    lv_ldomain *d = check_domain(L, 1);
+    const char *name = luaL_checkstring(L, 2);
+    lv_conn *c = domain_conn(L, 1);
+    lv_call *call = lv__call_new(L, push_renamed);
+    call->r.str = lv_strdup(name);
+    call->release = release_new_name;
+    lua_pushvalue(L, 1);
+    call->ctx_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lv_domain_rename(c, d->uuid, name, lv__call_done_cb, call);
+    return lv__call_wait(L, call);
+}
+
+static int l_dom_gc(lua_State *L)
+{
+    lv_ldomain *d = check_domain(L, 1);
+    free(d->name);
+    d->name = NULL;
+    return 0;
+}
+
+static int l_dom_tostring(lua_State *L)
+{
+    lua_pushfstring(L, "luvirt.Domain (%s)", check_domain(L, 1)->name);
+    return 1;
+}
+
+static int l_dom_eq(lua_State *L)
+{
+    lv_ldomain *a = luaL_testudata(L, 1, LV_DOMAIN_MT);
+    lv_ldomain *b = luaL_testudata(L, 2, LV_DOMAIN_MT);
+    lua_pushboolean(L, a && b && memcmp(a->uuid, b->uuid, LV_UUID_LEN) == 0);
+    return 1;
+}
+
+void lv__domain_open_lib(lua_State *L)
+{
+    static const luaL_Reg methods[] = {
+        {"name", l_dom_name},
+        {"uuid", l_dom_uuid},
+        {"id", l_dom_id},
+        {"info", l_dom_info},
+        {"state", l_dom_state},
+        {"xml", l_dom_xml},
+        {"start", l_dom_start},
+        {"shutdown", l_dom_shutdown},
+        {"destroy", l_dom_destroy},
+        {"reboot", l_dom_reboot},
+        {"reset", l_dom_reset},
+        {"suspend", l_dom_suspend},
+        {"resume", l_dom_resume},
+        {"undefine", l_dom_undefine},
+        {"autostart", l_dom_autostart},
+        {"set_autostart", l_dom_set_autostart},
+        {"set_description", l_dom_set_description},
+        {"rename", l_dom_rename},
+        {NULL, NULL},
+    };
+    static const luaL_Reg meta[] = {
+        {"__gc", l_dom_gc},
+        {"__tostring", l_dom_tostring},
+        {"__eq", l_dom_eq},
+        {NULL, NULL},
+    };
+    luaL_newmetatable(L, LV_DOMAIN_MT);
+    luaL_setfuncs(L, meta, 0);
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+}

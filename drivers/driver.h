@@ -103,6 +103,11 @@ enum { /* domain_destroy */
     LV_DESTROY_GRACEFUL = 1 << 0,
 };
 
+enum { /* domain_set_metadata; neither: the live definition when running, else the persistent */
+    LV_METADATA_LIVE = 1 << 0,
+    LV_METADATA_CONFIG = 1 << 1,
+};
+
 typedef enum lv_lookup_by {
     LV_LOOKUP_ANY = 0, /* as virsh does: an id if numeric, a uuid if it parses, else a name */
     LV_LOOKUP_NAME,

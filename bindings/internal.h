@@ -1,0 +1,144 @@
+/* Shared between the binding files; not part of the runtime's public face. */
+#ifndef LV_BINDINGS_INTERNAL_H
+#define LV_BINDINGS_INTERNAL_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <uv.h>
+
+#include "driver.h"
+#include "runtime.h"
+
+typedef struct lv_runtime lv_runtime;
+typedef struct lv_call lv_call;
+
+struct lv_runtime {
+    uv_loop_t *loop;
+    bool owns_loop;      /* the lua5.4 module made it and closes it */
+    lua_State *L;        /* the main thread */
+    char *datadir;
+    lv_task *tasks;      /* every live task, linked through task->next */
+    lv_task *current;    /* the task whose coroutine is running now, or NULL */
+    int next_task_id;
+    bool blocking;       /* a call outside any task is running the loop */
+    uv_async_t interrupt_async;
+    volatile sig_atomic_t interrupt_id; /* task id to interrupt, set from a signal handler */
+    bool shut_down;
+};
+
+typedef enum lv_task_status {
+    LV_TASK_RUNNING,   /* its coroutine is executing */
+    LV_TASK_WAITING,   /* yielded on a call */
+    LV_TASK_DONE,
+    LV_TASK_FAILED,
+    LV_TASK_CANCELLED,
+} lv_task_status;
+
+struct lv_task {
+    lv_runtime *rt;
+    lv_task *next;
+    int id;
+    lua_State *co;
+    int co_ref;       /* pins the coroutine until the task ends */
+    lv_task_status status;
+    lv_call *wait;    /* the call it waits on */
+    bool cancelling;  /* resumed only to raise "cancelled" */
+    bool has_handle;  /* a luvirt.Task userdata points here */
+    bool quiet;       /* its failure is someone else's to report */
+    int results_ref;  /* table.pack of its results, or {message, code} when it failed */
+    lv_call **waiters; /* calls of tasks waiting for this one */
+    size_t nwaiters;
+    lv_task_done_fn done;
+    void *done_ud;
+};
+
+/* ---- runtime.c ---- */
+lv_runtime *lv__runtime_get(lua_State *L);
+/* Where a call made from L should wait: its task, or NULL (outside any task). */
+lv_task *lv__task_of(lua_State *L);
+
+/* ---- calls.c: one asynchronous driver call seen from Lua ----
+ * Usage: call = lv__call_new(L, push); start the driver op with one of the
+ * lv__call_*_cb adapters and call as opaque; return lv__call_wait(L, call).
+ * The call frees itself: after its results are pushed, or, when its task was
+ * cancelled first, once the driver completes. */
+typedef int (*lv_call_push_fn)(lua_State *L, lv_call *call);
+
+struct lv_call {
+    lv_runtime *rt;
+    lv_task *task; /* the waiting task, NULL when none (yet) */
+    bool done;
+    bool orphaned; /* its task went away: free on completion */
+    bool failed;
+    lv_error err;
+    lv_call_push_fn push;
+    void (*release)(lv_call *call); /* frees the result; may be NULL */
+    void (*abandon)(lv_call *call); /* stops the operation early when orphaned; may be NULL */
+    union {
+        lv_domain_info *info;
+        lv_domain_list *list;
+        char *str;
+        lv_conn *conn;
+        lv_node_info node;
+        lv_version_info version;
+        void *ptr;
+    } r;
+    int ctx_ref; /* a registry ref the push function needs (e.g. the connection), or LUA_NOREF */
+    uv_timer_t timer; /* for sleeps */
+};
+
+lv_call *lv__call_new(lua_State *L, lv_call_push_fn push);
+/* Marks it complete and resumes a waiting task. */
+void lv__call_complete(lv_call *call);
+int lv__call_wait(lua_State *L, lv_call *call);
+/* Called by the task code when the waiting task is cancelled. */
+void lv__call_orphan(lv_call *call);
+/* Pushes nil, message, code for a failed call; returns 3. */
+int lv__push_error(lua_State *L, const lv_error *err);
+
+void lv__call_done_cb(void *opaque, const lv_error *err);
+void lv__call_conn_cb(void *opaque, lv_conn *conn, const lv_error *err);
+void lv__call_domain_cb(void *opaque, lv_domain_info *info, const lv_error *err);
+void lv__call_domain_list_cb(void *opaque, lv_domain_list *list, const lv_error *err);
+void lv__call_string_cb(void *opaque, char *str, const lv_error *err);
+void lv__call_node_cb(void *opaque, const lv_node_info *info, const lv_error *err);
+void lv__call_version_cb(void *opaque, const lv_version_info *info, const lv_error *err);
+/* Push functions for the common shapes: true | string */
+int lv__push_true(lua_State *L, lv_call *call);
+int lv__push_string(lua_State *L, lv_call *call);
+
+/* ---- task.c ---- */
+void lv__task_resume(lv_task *task, int nargs);
+void lv__task_open_lib(lua_State *L);          /* luvirt.Task metatable */
+int lv__l_spawn(lua_State *L);
+int lv__l_all(lua_State *L);
+int lv__l_sleep(lua_State *L);
+void lv__tasks_interrupt_pending(lv_runtime *rt);
+void lv__tasks_shutdown(lv_runtime *rt);
+
+/* ---- l_json.c ---- */
+void lv__json_open(lua_State *L);              /* pushes the luvirt.json table */
+/* The one Lua -> JSON text conversion; used by encode and by the shell. */
+int lv__json_encode(lua_State *L, int idx, bool pretty);
+
+/* ---- l_connection.c / l_domain.c ---- */
+#define LV_CONNECTION_MT "luvirt.Connection"
+#define LV_DOMAIN_MT "luvirt.Domain"
+
+typedef struct lv_lconn {
+    lv_conn *conn; /* NULL once closed */
+} lv_lconn;
+
+void lv__connection_open_lib(lua_State *L);
+int lv__l_open(lua_State *L);
+lv_conn *lv__check_conn(lua_State *L, int idx);
+void lv__domain_open_lib(lua_State *L);
+/* Pushes a Domain for info (uses name/uuid) on the connection at conn_idx. */
+void lv__domain_push(lua_State *L, int conn_idx, const lv_domain_info *info);
+/* Pushes the info table dom:info() returns. */
+void lv__domain_info_push(lua_State *L, const lv_domain_info *info);
+
+#endif
