@@ -1,1 +1,767 @@
-/* placeholder */
+/* The test driver: test:///default (one preloaded state shared by every
+ * connection of the process while any is open, as libvirt's) and
+ * test:///ABS/PATH.xml (a private state loaded from the file at each open).
+ *
+ * Everything is in memory and completes before returning. Each operation
+ * checks everything first and changes state last, so a failure changes
+ * nothing; the callback is always the last thing an operation does, so it
+ * may close the connection or call back into the driver. */
+#include "test_driver.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/names.h"
+#include "core/strbuf.h"
+#include "test_priv.h"
+
+/* The shared state of test:///default. The loop is single-threaded. */
+static lv__test_state *default_state;
+
+static lv__test_state *state_of(lv_conn *c)
+{
+    return c->priv;
+}
+
+static int check_flags(unsigned flags, unsigned allowed, const char *op, lv_error *err)
+{
+    if (flags & ~allowed)
+        return lv_error_set(err, LV_ERR_INVALID_ARG, "%s: unsupported flags 0x%x", op,
+                            flags & ~allowed);
+    return 0;
+}
+
+/* ---- connection --------------------------------------------------------- */
+
+static bool test_probe(const lv_uri *uri)
+{
+    return strcmp(uri->scheme, "test") == 0 && !uri->transport && !uri->host;
+}
+
+static void test_open(lv_conn *conn, lv_done_cb cb, void *opaque)
+{
+    lv_error err = {0};
+    const char *path = conn->uri.path ? conn->uri.path : "";
+    if (conn->uri.nparams > 0) {
+        lv_error_set(&err, LV_ERR_NO_CONNECT, "unsupported parameter '%s' in URI '%s'",
+                     conn->uri.params[0].name, conn->uri.original);
+        cb(opaque, &err);
+        return;
+    }
+    if (strcmp(path, "/default") == 0) {
+        if (default_state) {
+            default_state->refs++;
+        } else {
+            lv__test_state *st = lv__test_state_new();
+            st->is_default = true;
+            if (lv__test_load_default(st, &err) < 0) {
+                lv__test_state_free(st);
+                cb(opaque, &err);
+                return;
+            }
+            default_state = st;
+        }
+        conn->priv = default_state;
+        cb(opaque, NULL);
+        return;
+    }
+    if (path[0] != '/' || path[1] == '\0') {
+        lv_error_set(&err, LV_ERR_NO_CONNECT,
+                     "cannot open '%s': the test driver serves test:///default and "
+                     "test:///ABSOLUTE/PATH.xml",
+                     conn->uri.original);
+        cb(opaque, &err);
+        return;
+    }
+    lv__test_state *st = lv__test_state_new();
+    if (lv__test_load_file(st, path, &err) < 0) {
+        lv__test_state_free(st);
+        cb(opaque, &err);
+        return;
+    }
+    conn->priv = st;
+    cb(opaque, NULL);
+}
+
+static void test_close(lv_conn *conn)
+{
+    lv__test_state *st = state_of(conn);
+    conn->priv = NULL;
+    if (!st || --st->refs > 0)
+        return;
+    if (st == default_state)
+        default_state = NULL;
+    lv__test_state_free(st);
+}
+
+static void test_hostname(lv_conn *c, lv_string_cb cb, void *opaque)
+{
+    (void)c;
+    char buf[UV_MAXHOSTNAMESIZE];
+    size_t size = sizeof(buf);
+    int r = uv_os_gethostname(buf, &size);
+    if (r < 0) {
+        lv_error err;
+        lv_error_set_errno(&err, -r, "cannot get the host name");
+        cb(opaque, NULL, &err);
+        return;
+    }
+    cb(opaque, lv_strdup(buf), NULL);
+}
+
+static void test_version(lv_conn *c, lv_version_cb cb, void *opaque)
+{
+    (void)c;
+    /* libvirt's test driver reports hypervisor version 0.0.2. */
+    static const lv_version_info v = {.hypervisor = "Test", .hv_version = 2};
+    cb(opaque, &v, NULL);
+}
+
+static void test_node_info(lv_conn *c, lv_node_cb cb, void *opaque)
+{
+    lv_node_info info = state_of(c)->node;
+    cb(opaque, &info, NULL);
+}
+
+static void add_siblings(lv_strbuf *sb, unsigned first, unsigned count)
+{
+    if (count <= 1)
+        lv_strbuf_addf(sb, "%u", first);
+    else
+        lv_strbuf_addf(sb, "%u-%u", first, first + count - 1);
+}
+
+static void test_capabilities(lv_conn *c, lv_string_cb cb, void *opaque)
+{
+    const lv_node_info *n = &state_of(c)->node;
+    const char *arch = n->model;
+    bool wide = strcmp(arch, "x86_64") == 0 || strcmp(arch, "aarch64") == 0 ||
+                strcmp(arch, "ppc64") == 0 || strcmp(arch, "ppc64le") == 0 ||
+                strcmp(arch, "s390x") == 0 || strcmp(arch, "riscv64") == 0;
+    unsigned per_node = n->sockets * n->cores * n->threads;
+    lv_strbuf sb;
+    lv_strbuf_init(&sb);
+    lv_strbuf_add(&sb, "<capabilities>\n\n  <host>\n    <cpu>\n      <arch>");
+    lv_strbuf_add_xml_escaped(&sb, arch);
+    lv_strbuf_add(&sb, "</arch>\n    </cpu>\n    <power_management/>\n    <topology>\n");
+    lv_strbuf_addf(&sb, "      <cells num='%u'>\n", n->nodes);
+    for (unsigned node = 0; node < n->nodes; node++) {
+        lv_strbuf_addf(&sb, "        <cell id='%u'>\n", node);
+        lv_strbuf_addf(&sb, "          <memory unit='KiB'>%llu</memory>\n",
+                       (unsigned long long)(n->memory_kib / n->nodes));
+        lv_strbuf_addf(&sb, "          <cpus num='%u'>\n", per_node);
+        for (unsigned s = 0; s < n->sockets; s++) {
+            for (unsigned core = 0; core < n->cores; core++) {
+                unsigned first = ((node * n->sockets + s) * n->cores + core) * n->threads;
+                for (unsigned t = 0; t < n->threads; t++) {
+                    lv_strbuf_addf(&sb,
+                                   "            <cpu id='%u' socket_id='%u' core_id='%u' "
+                                   "siblings='",
+                                   first + t, node * n->sockets + s, core);
+                    add_siblings(&sb, first, n->threads);
+                    lv_strbuf_add(&sb, "'/>\n");
+                }
+            }
+        }
+        lv_strbuf_add(&sb, "          </cpus>\n        </cell>\n");
+    }
+    lv_strbuf_add(&sb, "      </cells>\n    </topology>\n  </host>\n\n");
+    lv_strbuf_add(&sb, "  <guest>\n    <os_type>hvm</os_type>\n    <arch name='");
+    lv_strbuf_add_xml_escaped(&sb, arch);
+    lv_strbuf_addf(&sb,
+                   "'>\n      <wordsize>%d</wordsize>\n"
+                   "      <emulator>/usr/bin/test-hv</emulator>\n"
+                   "      <domain type='test'/>\n    </arch>\n  </guest>\n\n</capabilities>\n",
+                   wide ? 64 : 32);
+    cb(opaque, lv_strbuf_steal(&sb), NULL);
+}
+
+/* ---- domain helpers ----------------------------------------------------- */
+
+static lv__test_dom *find_dom(lv__test_state *st, const unsigned char *uuid, lv_error *err)
+{
+    lv__test_dom *d = uuid ? lv__test_find_uuid(st, uuid) : NULL;
+    if (!d) {
+        char s[LV_UUID_STRING_LEN] = "(null)";
+        if (uuid)
+            lv_uuid_format(uuid, s);
+        lv_error_set(err, LV_ERR_NO_DOMAIN, "domain '%s' not found", s);
+    }
+    return d;
+}
+
+static const char *dom_name(const lv__test_dom *d)
+{
+    return lv__test_dom_def(d)->name;
+}
+
+static void fill_info(lv_domain_info *info, const lv__test_dom *d)
+{
+    const lv_domain_def *def = lv__test_dom_def(d);
+    info->name = lv_strdup(def->name);
+    memcpy(info->uuid, def->uuid, LV_UUID_LEN);
+    info->id = d->id;
+    info->state = d->state;
+    info->reason = d->reason;
+    info->persistent = d->persistent_def != NULL;
+    info->autostart = d->autostart;
+    info->managed_save = false;
+    info->title = lv_strdup(def->title);
+    info->os_type = lv_strdup(def->os_type ? def->os_type : "hvm");
+    info->vcpus = def->vcpus_current ? def->vcpus_current : def->vcpus;
+    info->max_memory_kib = def->memory_kib;
+    info->memory_kib = def->current_memory_kib ? def->current_memory_kib : def->memory_kib;
+    info->cpu_time_ns = lv__test_dom_cpu_ns(d);
+}
+
+static lv_domain_info *make_info(const lv__test_dom *d)
+{
+    lv_domain_info *info = LV_NEW(lv_domain_info);
+    fill_info(info, d);
+    return info;
+}
+
+/* The one-line refusal for an operation that needs the domain in `want`. */
+static int refuse_state(const lv__test_dom *d, lv_domain_state want, lv_error *err)
+{
+    const char *name = dom_name(d);
+    if (!lv__test_dom_active(d))
+        return lv_error_set(err, LV_ERR_OPERATION_INVALID, "domain '%s' is not running", name);
+    if (want == LV_DOMAIN_RUNNING && d->state == LV_DOMAIN_PAUSED)
+        return lv_error_set(err, LV_ERR_OPERATION_INVALID, "domain '%s' is paused", name);
+    if (want == LV_DOMAIN_PAUSED && d->state == LV_DOMAIN_RUNNING)
+        return lv_error_set(err, LV_ERR_OPERATION_INVALID, "domain '%s' is not paused", name);
+    return lv_error_set(err, LV_ERR_OPERATION_INVALID, "domain '%s' is %s", name,
+                        lv_domain_state_string(d->state));
+}
+
+/* Parses a definition and finds what it would replace: *same is the existing
+ * domain with the same name and uuid (or NULL for a new one). Fails on a name
+ * or uuid that another domain has. */
+static lv_domain_def *parse_new_def(lv__test_state *st, const char *xml, lv__test_dom **same,
+                                    lv_error *err)
+{
+    if (!xml) {
+        lv_error_set(err, LV_ERR_INVALID_ARG, "no domain XML given");
+        return NULL;
+    }
+    lv_domain_def *def = lv_domain_def_parse_xml(xml, LV_DOMAIN_PARSE_GENERATE, err);
+    if (!def)
+        return NULL;
+    if (lv_name_validate("domain", def->name, err) < 0)
+        goto fail;
+    char uuidstr[LV_UUID_STRING_LEN];
+    lv__test_dom *by_name = lv__test_find_name(st, def->name);
+    if (by_name && memcmp(lv__test_dom_def(by_name)->uuid, def->uuid, LV_UUID_LEN) != 0) {
+        lv_uuid_format(lv__test_dom_def(by_name)->uuid, uuidstr);
+        lv_error_set(err, LV_ERR_DUPLICATE, "domain '%s' already exists with uuid %s", def->name,
+                     uuidstr);
+        goto fail;
+    }
+    lv__test_dom *by_uuid = lv__test_find_uuid(st, def->uuid);
+    if (by_uuid && by_uuid != by_name) {
+        lv_uuid_format(def->uuid, uuidstr);
+        lv_error_set(err, LV_ERR_DUPLICATE, "uuid %s is already used by domain '%s'", uuidstr,
+                     dom_name(by_uuid));
+        goto fail;
+    }
+    *same = by_name;
+    return def;
+fail:
+    lv_domain_def_free(def);
+    return NULL;
+}
+
+/* ---- domain operations -------------------------------------------------- */
+
+static int compare_info_names(const void *a, const void *b)
+{
+    const lv_domain_info *x = a, *y = b;
+    return strcmp(x->name, y->name);
+}
+
+static void test_list(lv_conn *c, unsigned flags, lv_domain_list_cb cb, void *opaque)
+{
+    lv_error err;
+    if (check_flags(flags, LV_LIST_ACTIVE | LV_LIST_INACTIVE, "list", &err) < 0) {
+        cb(opaque, NULL, &err);
+        return;
+    }
+    bool want_active = flags & LV_LIST_ACTIVE, want_inactive = flags & LV_LIST_INACTIVE;
+    if (!want_active && !want_inactive)
+        want_active = want_inactive = true;
+    lv__test_state *st = state_of(c);
+    lv_domain_list *list = LV_NEW(lv_domain_list);
+    if (st->ndoms > 0)
+        list->items = lv_malloc0(st->ndoms * sizeof(*list->items));
+    for (size_t i = 0; i < st->ndoms; i++) {
+        const lv__test_dom *d = st->doms[i];
+        if (lv__test_dom_active(d) ? want_active : want_inactive)
+            fill_info(&list->items[list->count++], d);
+    }
+    if (list->count > 1)
+        qsort(list->items, list->count, sizeof(*list->items), compare_info_names);
+    cb(opaque, list, NULL);
+}
+
+/* A whole string of decimal digits that fits an int; -1 otherwise. */
+static int parse_id(const char *s)
+{
+    if (!*s)
+        return -1;
+    long v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        v = v * 10 + (*p - '0');
+        if (v > INT_MAX)
+            return -1;
+    }
+    return (int)v;
+}
+
+static void test_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_domain_cb cb,
+                        void *opaque)
+{
+    lv_error err;
+    lv__test_state *st = state_of(c);
+    lv__test_dom *d = NULL;
+    unsigned char uuid[LV_UUID_LEN];
+    int id;
+    if (!key) {
+        lv_error_set(&err, LV_ERR_INVALID_ARG, "no domain name, id or uuid given");
+        cb(opaque, NULL, &err);
+        return;
+    }
+    switch (by) {
+    case LV_LOOKUP_NAME:
+        d = lv__test_find_name(st, key);
+        break;
+    case LV_LOOKUP_UUID:
+        if (lv_uuid_parse(key, uuid, &err) < 0) {
+            cb(opaque, NULL, &err);
+            return;
+        }
+        d = lv__test_find_uuid(st, uuid);
+        break;
+    case LV_LOOKUP_ID:
+        id = parse_id(key);
+        if (id < 0) {
+            lv_error_set(&err, LV_ERR_INVALID_ARG, "invalid domain id '%s'", key);
+            cb(opaque, NULL, &err);
+            return;
+        }
+        d = lv__test_find_id(st, id);
+        break;
+    case LV_LOOKUP_ANY:
+        /* As virsh: an id, then a uuid, then a name (a domain may be called "42"). */
+        id = parse_id(key);
+        if (id >= 0)
+            d = lv__test_find_id(st, id);
+        if (!d && lv_uuid_parse(key, uuid, NULL) == 0)
+            d = lv__test_find_uuid(st, uuid);
+        if (!d)
+            d = lv__test_find_name(st, key);
+        break;
+    default:
+        lv_error_set(&err, LV_ERR_INVALID_ARG, "invalid lookup kind %d", (int)by);
+        cb(opaque, NULL, &err);
+        return;
+    }
+    if (!d) {
+        lv_error_set(&err, LV_ERR_NO_DOMAIN, "domain '%s' not found", key);
+        cb(opaque, NULL, &err);
+        return;
+    }
+    cb(opaque, make_info(d), NULL);
+}
+
+static void test_define_xml(lv_conn *c, const char *xml, unsigned flags, lv_domain_cb cb,
+                            void *opaque)
+{
+    lv_error err;
+    lv__test_state *st = state_of(c);
+    lv__test_dom *d = NULL;
+    if (check_flags(flags, 0, "define", &err) < 0) {
+        cb(opaque, NULL, &err);
+        return;
+    }
+    lv_domain_def *def = parse_new_def(st, xml, &d, &err);
+    if (!def) {
+        cb(opaque, NULL, &err);
+        return;
+    }
+    if (d) {
+        /* The new persistent definition; for an active domain, the next boot's
+         * (and a transient one becomes persistent). */
+        lv_domain_def_free(d->persistent_def);
+        d->persistent_def = def;
+    } else {
+        d = LV_NEW(lv__test_dom);
+        d->persistent_def = def;
+        d->id = -1;
+        d->state = LV_DOMAIN_SHUTOFF;
+        d->reason = LV_SHUTOFF_UNKNOWN;
+        lv__test_add_dom(st, d);
+    }
+    cb(opaque, make_info(d), NULL);
+}
+
+static void test_create_xml(lv_conn *c, const char *xml, unsigned flags, lv_domain_cb cb,
+                            void *opaque)
+{
+    lv_error err;
+    lv__test_state *st = state_of(c);
+    lv__test_dom *d = NULL;
+    if (check_flags(flags, LV_START_PAUSED, "create", &err) < 0) {
+        cb(opaque, NULL, &err);
+        return;
+    }
+    lv_domain_def *def = parse_new_def(st, xml, &d, &err);
+    if (!def) {
+        cb(opaque, NULL, &err);
+        return;
+    }
+    if (d && lv__test_dom_active(d)) {
+        lv_error_set(&err, LV_ERR_OPERATION_INVALID, "domain '%s' is already running",
+                     def->name);
+        lv_domain_def_free(def);
+        cb(opaque, NULL, &err);
+        return;
+    }
+    if (!d) {
+        d = LV_NEW(lv__test_dom);
+        d->id = -1;
+        d->state = LV_DOMAIN_SHUTOFF;
+        lv__test_add_dom(st, d);
+    }
+    /* A defined, inactive domain of that name and uuid runs this definition
+     * and keeps its persistent one. */
+    d->live_def = def;
+    if (flags & LV_START_PAUSED)
+        lv__test_dom_begin(st, d, LV_DOMAIN_PAUSED, LV_PAUSED_USER);
+    else
+        lv__test_dom_begin(st, d, LV_DOMAIN_RUNNING, LV_RUNNING_BOOTED);
+    cb(opaque, make_info(d), NULL);
+}
+
+/* The common prologue of the uuid-addressed operations: flags check, then the
+ * domain. Calls cb with the error and returns NULL on failure. */
+static lv__test_dom *begin_op(lv_conn *c, const unsigned char *uuid, unsigned flags,
+                              unsigned allowed, const char *op, lv_done_cb cb, void *opaque)
+{
+    lv_error err;
+    lv__test_dom *d = NULL;
+    if (check_flags(flags, allowed, op, &err) == 0)
+        d = find_dom(state_of(c), uuid, &err);
+    if (!d)
+        cb(opaque, &err);
+    return d;
+}
+
+static void test_undefine(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                          void *opaque)
+{
+    lv_error err;
+    lv__test_dom *d = begin_op(c, uuid, flags, 0, "undefine", cb, opaque);
+    if (!d)
+        return;
+    if (!d->persistent_def) {
+        lv_error_set(&err, LV_ERR_OPERATION_INVALID, "cannot undefine transient domain '%s'",
+                     dom_name(d));
+        cb(opaque, &err);
+        return;
+    }
+    if (lv__test_dom_active(d)) {
+        /* It keeps running, as a transient domain. */
+        lv_domain_def_free(d->persistent_def);
+        d->persistent_def = NULL;
+        d->autostart = false;
+    } else {
+        lv__test_remove_dom(state_of(c), d);
+    }
+    cb(opaque, NULL);
+}
+
+static void test_start(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                       void *opaque)
+{
+    lv_error err;
+    lv__test_dom *d = begin_op(c, uuid, flags, LV_START_PAUSED, "start", cb, opaque);
+    if (!d)
+        return;
+    if (lv__test_dom_active(d)) {
+        lv_error_set(&err, LV_ERR_OPERATION_INVALID, "domain '%s' is already running",
+                     dom_name(d));
+        cb(opaque, &err);
+        return;
+    }
+    if (flags & LV_START_PAUSED)
+        lv__test_dom_begin(state_of(c), d, LV_DOMAIN_PAUSED, LV_PAUSED_USER);
+    else
+        lv__test_dom_begin(state_of(c), d, LV_DOMAIN_RUNNING, LV_RUNNING_BOOTED);
+    cb(opaque, NULL);
+}
+
+static void test_shutdown(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                          void *opaque)
+{
+    lv_error err;
+    lv__test_dom *d = begin_op(c, uuid, flags, 0, "shutdown", cb, opaque);
+    if (!d)
+        return;
+    if (d->state != LV_DOMAIN_RUNNING) {
+        refuse_state(d, LV_DOMAIN_RUNNING, &err);
+        cb(opaque, &err);
+        return;
+    }
+    lv__test_dom_end(state_of(c), d, LV_SHUTOFF_SHUTDOWN);
+    cb(opaque, NULL);
+}
+
+static void test_destroy(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                         void *opaque)
+{
+    lv_error err;
+    lv__test_dom *d = begin_op(c, uuid, flags, LV_DESTROY_GRACEFUL, "destroy", cb, opaque);
+    if (!d)
+        return;
+    if (!lv__test_dom_active(d)) {
+        refuse_state(d, LV_DOMAIN_RUNNING, &err);
+        cb(opaque, &err);
+        return;
+    }
+    lv__test_dom_end(state_of(c), d, LV_SHUTOFF_DESTROYED);
+    cb(opaque, NULL);
+}
+
+static void test_reboot(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                        void *opaque)
+{
+    lv_error err;
+    lv__test_dom *d = begin_op(c, uuid, flags, 0, "reboot", cb, opaque);
+    if (!d)
+        return;
+    if (d->state != LV_DOMAIN_RUNNING) {
+        refuse_state(d, LV_DOMAIN_RUNNING, &err);
+        cb(opaque, &err);
+        return;
+    }
+    /* The guest restarts in the same "process": same id, same live definition. */
+    lv__test_dom_set_state(d, LV_DOMAIN_RUNNING, LV_RUNNING_BOOTED);
+    cb(opaque, NULL);
+}
+
+static void test_reset(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                       void *opaque)
+{
+    lv_error err;
+    lv__test_dom *d = begin_op(c, uuid, flags, 0, "reset", cb, opaque);
+    if (!d)
+        return;
+    if (d->state != LV_DOMAIN_RUNNING) {
+        refuse_state(d, LV_DOMAIN_RUNNING, &err);
+        cb(opaque, &err);
+        return;
+    }
+    /* A hard reset of the guest: nothing visible changes. */
+    cb(opaque, NULL);
+}
+
+static void test_suspend(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                         void *opaque)
+{
+    lv_error err;
+    lv__test_dom *d = begin_op(c, uuid, flags, 0, "suspend", cb, opaque);
+    if (!d)
+        return;
+    if (d->state != LV_DOMAIN_RUNNING) {
+        if (d->state == LV_DOMAIN_PAUSED)
+            lv_error_set(&err, LV_ERR_OPERATION_INVALID, "domain '%s' is already paused",
+                         dom_name(d));
+        else
+            refuse_state(d, LV_DOMAIN_RUNNING, &err);
+        cb(opaque, &err);
+        return;
+    }
+    lv__test_dom_set_state(d, LV_DOMAIN_PAUSED, LV_PAUSED_USER);
+    cb(opaque, NULL);
+}
+
+static void test_resume(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                        void *opaque)
+{
+    lv_error err;
+    lv__test_dom *d = begin_op(c, uuid, flags, 0, "resume", cb, opaque);
+    if (!d)
+        return;
+    if (d->state != LV_DOMAIN_PAUSED) {
+        refuse_state(d, LV_DOMAIN_PAUSED, &err);
+        cb(opaque, &err);
+        return;
+    }
+    lv__test_dom_set_state(d, LV_DOMAIN_RUNNING, LV_RUNNING_UNPAUSED);
+    cb(opaque, NULL);
+}
+
+static void test_get_info(lv_conn *c, const unsigned char *uuid, lv_domain_cb cb, void *opaque)
+{
+    lv_error err;
+    lv__test_dom *d = find_dom(state_of(c), uuid, &err);
+    if (!d) {
+        cb(opaque, NULL, &err);
+        return;
+    }
+    cb(opaque, make_info(d), NULL);
+}
+
+static void test_get_xml(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_string_cb cb,
+                         void *opaque)
+{
+    lv_error err;
+    lv__test_dom *d = NULL;
+    if (check_flags(flags, LV_XML_INACTIVE, "dumpxml", &err) == 0)
+        d = find_dom(state_of(c), uuid, &err);
+    if (!d) {
+        cb(opaque, NULL, &err);
+        return;
+    }
+    char *xml;
+    if ((flags & LV_XML_INACTIVE) || !lv__test_dom_active(d)) {
+        /* A transient domain has no other definition than its live one. */
+        const lv_domain_def *def = d->persistent_def ? d->persistent_def : d->live_def;
+        xml = lv_domain_def_format_xml(def, -1, LV_DOMAIN_FORMAT_INACTIVE);
+    } else {
+        xml = lv_domain_def_format_xml(d->live_def, d->id, 0);
+    }
+    if (!xml) {
+        lv_error_set(&err, LV_ERR_INTERNAL, "cannot format the XML of domain '%s'", dom_name(d));
+        cb(opaque, NULL, &err);
+        return;
+    }
+    cb(opaque, xml, NULL);
+}
+
+static void test_set_autostart(lv_conn *c, const unsigned char *uuid, bool autostart,
+                               lv_done_cb cb, void *opaque)
+{
+    lv_error err;
+    lv__test_dom *d = begin_op(c, uuid, 0, 0, "autostart", cb, opaque);
+    if (!d)
+        return;
+    if (!d->persistent_def) {
+        lv_error_set(&err, LV_ERR_OPERATION_INVALID,
+                     "cannot set autostart for transient domain '%s'", dom_name(d));
+        cb(opaque, &err);
+        return;
+    }
+    d->autostart = autostart;
+    cb(opaque, NULL);
+}
+
+static void set_def_text(lv_domain_def *def, lv_metadata_kind kind, const char *text)
+{
+    char **field = kind == LV_METADATA_TITLE ? &def->title : &def->description;
+    free(*field);
+    *field = text && *text ? lv_strdup(text) : NULL;
+}
+
+static void test_set_metadata(lv_conn *c, const unsigned char *uuid, lv_metadata_kind kind,
+                              const char *text, unsigned flags, lv_done_cb cb, void *opaque)
+{
+    lv_error err;
+    lv__test_dom *d = begin_op(c, uuid, flags, LV_AFFECT_LIVE | LV_AFFECT_CONFIG,
+                               "setting metadata", cb, opaque);
+    if (!d)
+        return;
+    bool active = lv__test_dom_active(d);
+    if (flags == 0)
+        flags = active ? LV_AFFECT_LIVE : LV_AFFECT_CONFIG;
+    if (kind != LV_METADATA_TITLE && kind != LV_METADATA_DESCRIPTION) {
+        lv_error_set(&err, LV_ERR_INVALID_ARG, "unknown metadata kind %d", (int)kind);
+    } else if ((flags & LV_AFFECT_LIVE) && !active) {
+        lv_error_set(&err, LV_ERR_OPERATION_INVALID,
+                     "domain '%s' is not running: it has no live definition to change",
+                     dom_name(d));
+    } else if ((flags & LV_AFFECT_CONFIG) && !d->persistent_def) {
+        lv_error_set(&err, LV_ERR_OPERATION_INVALID,
+                     "transient domain '%s' has no persistent definition to change",
+                     dom_name(d));
+    } else if (kind == LV_METADATA_TITLE && text && strpbrk(text, "\r\n")) {
+        lv_error_set(&err, LV_ERR_INVALID_ARG, "a domain title cannot contain a line break");
+    } else {
+        if (flags & LV_AFFECT_LIVE)
+            set_def_text(d->live_def, kind, text);
+        if (flags & LV_AFFECT_CONFIG)
+            set_def_text(d->persistent_def, kind, text);
+        cb(opaque, NULL);
+        return;
+    }
+    cb(opaque, &err);
+}
+
+static void test_rename(lv_conn *c, const unsigned char *uuid, const char *new_name,
+                        lv_done_cb cb, void *opaque)
+{
+    lv_error err;
+    lv__test_dom *d = begin_op(c, uuid, 0, 0, "rename", cb, opaque);
+    if (!d)
+        return;
+    if (lv__test_dom_active(d)) {
+        lv_error_set(&err, LV_ERR_OPERATION_INVALID,
+                     "cannot rename domain '%s': it is active (only a shut off domain can be "
+                     "renamed)",
+                     dom_name(d));
+    } else if (!new_name) {
+        lv_error_set(&err, LV_ERR_INVALID_ARG, "no new name given for domain '%s'", dom_name(d));
+    } else if (lv_name_validate("domain", new_name, &err) < 0) {
+        /* err says what is wrong with it */
+    } else if (strcmp(new_name, dom_name(d)) == 0) {
+        lv_error_set(&err, LV_ERR_OPERATION_INVALID, "domain '%s' already has that name",
+                     new_name);
+    } else if (lv__test_find_name(state_of(c), new_name)) {
+        lv_error_set(&err, LV_ERR_DUPLICATE, "domain '%s' already exists", new_name);
+    } else {
+        free(d->persistent_def->name);
+        d->persistent_def->name = lv_strdup(new_name);
+        cb(opaque, NULL);
+        return;
+    }
+    cb(opaque, &err);
+}
+
+/* ---- tables ------------------------------------------------------------- */
+
+static const lv_domain_driver test_domain_driver = {
+    .list = test_list,
+    .lookup = test_lookup,
+    .define_xml = test_define_xml,
+    .create_xml = test_create_xml,
+    .undefine = test_undefine,
+    .start = test_start,
+    .shutdown = test_shutdown,
+    .destroy = test_destroy,
+    .reboot = test_reboot,
+    .reset = test_reset,
+    .suspend = test_suspend,
+    .resume = test_resume,
+    .get_info = test_get_info,
+    .get_xml = test_get_xml,
+    .set_autostart = test_set_autostart,
+    .set_metadata = test_set_metadata,
+    .rename = test_rename,
+};
+
+const lv_driver lv_test_driver = {
+    .name = "test",
+    .probe = test_probe,
+    .open = test_open,
+    .close = test_close,
+    .hostname = test_hostname,
+    .version = test_version,
+    .node_info = test_node_info,
+    .capabilities = test_capabilities,
+    .domain = &test_domain_driver,
+};
