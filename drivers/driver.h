@@ -108,6 +108,11 @@ enum { /* domain_set_metadata; neither: the live definition when running, else t
     LV_METADATA_CONFIG = 1 << 1,
 };
 
+enum { /* domain_set_metadata (as libvirt's VIR_DOMAIN_AFFECT_*) */
+    LV_AFFECT_LIVE = 1 << 0,   /* the running definition */
+    LV_AFFECT_CONFIG = 1 << 1, /* the persistent definition; neither: live when active */
+};
+
 typedef enum lv_lookup_by {
     LV_LOOKUP_ANY = 0, /* as virsh does: an id if numeric, a uuid if it parses, else a name */
     LV_LOOKUP_NAME,
