@@ -272,8 +272,8 @@ static int l_dom_set_description(lua_State *L)
     check_opts(L, 3, allowed);
     lv_conn *c = domain_conn(L, 1);
     lv_metadata_kind kind = opt_bool(L, 3, "title") ? LV_METADATA_TITLE : LV_METADATA_DESCRIPTION;
-    unsigned flags = (opt_bool(L, 3, "live") ? LV_METADATA_LIVE : 0) |
-                     (opt_bool(L, 3, "config") ? LV_METADATA_CONFIG : 0);
+    unsigned flags = (opt_bool(L, 3, "live") ? LV_AFFECT_LIVE : 0) |
+                     (opt_bool(L, 3, "config") ? LV_AFFECT_CONFIG : 0);
     lv_call *call = lv__call_new(L, lv__push_true);
     lv_domain_set_metadata(c, d->uuid, kind, text, flags, lv__call_done_cb, call);
     return lv__call_wait(L, call);

@@ -103,10 +103,6 @@ enum { /* domain_destroy */
     LV_DESTROY_GRACEFUL = 1 << 0,
 };
 
-enum { /* domain_set_metadata; neither: the live definition when running, else the persistent */
-    LV_METADATA_LIVE = 1 << 0,
-    LV_METADATA_CONFIG = 1 << 1,
-};
 
 enum { /* domain_set_metadata (as libvirt's VIR_DOMAIN_AFFECT_*) */
     LV_AFFECT_LIVE = 1 << 0,   /* the running definition */
