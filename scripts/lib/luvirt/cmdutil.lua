@@ -1,0 +1,51 @@
+--- Small helpers shared by the built-in command declarations.
+local M = {}
+
+--- The usual positional `<domain>` option.
+function M.domain_option(help)
+    return { name = "domain", type = "domain", positional = true, required = true,
+             help = help or "domain name, id or uuid" }
+end
+
+--- Reads a whole file, or raises a failure naming it.
+function M.read_file(ctx, path)
+    local f, err = io.open(path, "r")
+    if not f then
+        ctx:fail(("cannot read '%s': %s"):format(path, (err or ""):gsub("^.-: ", "")), "SYSTEM")
+    end
+    local text = f:read("a")
+    f:close()
+    return text
+end
+
+--- Declares a command that performs one action on a domain and prints
+--- virsh's message, e.g. action("start", "Domain '%s' started", ...).
+---@param spec table  name, summary, description, message (format with the name),
+---  method (Domain method), options (extra), call(dom, opts) (optional)
+function M.action(spec)
+    local options = { M.domain_option(spec.domain_help) }
+    for _, o in ipairs(spec.options or {}) do options[#options + 1] = o end
+    return {
+        name = spec.name,
+        group = spec.group or "domain",
+        summary = spec.summary,
+        description = spec.description,
+        options = options,
+        run = function(ctx, opts)
+            local dom = ctx:domain(opts.domain)
+            local name = dom:name()
+            if spec.call then
+                ctx:check(spec.call(dom, opts))
+            else
+                ctx:check(dom[spec.method](dom))
+            end
+            return { domain = name, uuid = dom:uuid(), action = spec.action or spec.name,
+                     message = spec.message:format(name) }
+        end,
+    }
+end
+
+--- "yes"/"no" as virsh prints booleans.
+function M.yesno(b) return b and "yes" or "no" end
+
+return M
