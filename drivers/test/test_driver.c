@@ -322,8 +322,7 @@ static int parse_id(const char *s)
     return (int)v;
 }
 
-static void test_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_domain_cb cb,
-                        void *opaque)
+static void test_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_domain_cb cb, void *opaque)
 {
     lv_error err;
     lv__test_state *st = state_of(c);
@@ -425,8 +424,7 @@ static void test_create_xml(lv_conn *c, const char *xml, unsigned flags, lv_doma
         return;
     }
     if (d && lv__test_dom_active(d)) {
-        lv_error_set(&err, LV_ERR_OPERATION_INVALID, "domain '%s' is already running",
-                     def->name);
+        lv_error_set(&err, LV_ERR_OPERATION_INVALID, "domain '%s' is already running", def->name);
         lv_domain_def_free(def);
         cb(opaque, NULL, &err);
         return;
@@ -493,8 +491,7 @@ static void test_start(lv_conn *c, const unsigned char *uuid, unsigned flags, lv
     if (!d)
         return;
     if (lv__test_dom_active(d)) {
-        lv_error_set(&err, LV_ERR_OPERATION_INVALID, "domain '%s' is already running",
-                     dom_name(d));
+        lv_error_set(&err, LV_ERR_OPERATION_INVALID, "domain '%s' is already running", dom_name(d));
         cb(opaque, &err);
         return;
     }
@@ -644,8 +641,8 @@ static void test_get_xml(lv_conn *c, const unsigned char *uuid, unsigned flags, 
     cb(opaque, xml, NULL);
 }
 
-static void test_set_autostart(lv_conn *c, const unsigned char *uuid, bool autostart,
-                               lv_done_cb cb, void *opaque)
+static void test_set_autostart(lv_conn *c, const unsigned char *uuid, bool autostart, lv_done_cb cb,
+                               void *opaque)
 {
     lv_error err;
     lv__test_dom *d = begin_op(c, uuid, 0, 0, "autostart", cb, opaque);
@@ -672,8 +669,8 @@ static void test_set_metadata(lv_conn *c, const unsigned char *uuid, lv_metadata
                               const char *text, unsigned flags, lv_done_cb cb, void *opaque)
 {
     lv_error err;
-    lv__test_dom *d = begin_op(c, uuid, flags, LV_AFFECT_LIVE | LV_AFFECT_CONFIG,
-                               "setting metadata", cb, opaque);
+    lv__test_dom *d =
+        begin_op(c, uuid, flags, LV_AFFECT_LIVE | LV_AFFECT_CONFIG, "setting metadata", cb, opaque);
     if (!d)
         return;
     bool active = lv__test_dom_active(d);
@@ -687,8 +684,7 @@ static void test_set_metadata(lv_conn *c, const unsigned char *uuid, lv_metadata
                      dom_name(d));
     } else if ((flags & LV_AFFECT_CONFIG) && !d->persistent_def) {
         lv_error_set(&err, LV_ERR_OPERATION_INVALID,
-                     "transient domain '%s' has no persistent definition to change",
-                     dom_name(d));
+                     "transient domain '%s' has no persistent definition to change", dom_name(d));
     } else if (kind == LV_METADATA_TITLE && text && strpbrk(text, "\r\n")) {
         lv_error_set(&err, LV_ERR_INVALID_ARG, "a domain title cannot contain a line break");
     } else {
@@ -702,8 +698,8 @@ static void test_set_metadata(lv_conn *c, const unsigned char *uuid, lv_metadata
     cb(opaque, &err);
 }
 
-static void test_rename(lv_conn *c, const unsigned char *uuid, const char *new_name,
-                        lv_done_cb cb, void *opaque)
+static void test_rename(lv_conn *c, const unsigned char *uuid, const char *new_name, lv_done_cb cb,
+                        void *opaque)
 {
     lv_error err;
     lv__test_dom *d = begin_op(c, uuid, 0, 0, "rename", cb, opaque);
@@ -719,8 +715,7 @@ static void test_rename(lv_conn *c, const unsigned char *uuid, const char *new_n
     } else if (lv_name_validate("domain", new_name, &err) < 0) {
         /* err says what is wrong with it */
     } else if (strcmp(new_name, dom_name(d)) == 0) {
-        lv_error_set(&err, LV_ERR_OPERATION_INVALID, "domain '%s' already has that name",
-                     new_name);
+        lv_error_set(&err, LV_ERR_OPERATION_INVALID, "domain '%s' already has that name", new_name);
     } else if (lv__test_find_name(state_of(c), new_name)) {
         lv_error_set(&err, LV_ERR_DUPLICATE, "domain '%s' already exists", new_name);
     } else {

@@ -39,6 +39,7 @@ static const lv_node_info default_node = {
     .threads = 2,
 };
 
+/* clang-format off */
 static const char default_domain_xml[] =
     "<domain type='test'>\n"
     "  <name>test</name>\n"
@@ -98,6 +99,7 @@ static const char default_pool_xml[] =
     "    <path>/default-pool</path>\n"
     "  </target>\n"
     "</pool>\n";
+/* clang-format on */
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -205,8 +207,7 @@ static char *dir_of(const char *path)
 }
 
 /* Loads <kind file='...'/> from dir: the document's root must be <kind>. */
-static xmlDoc *read_included(const char *dir, const char *file, const char *kind,
-                             lv_error *err)
+static xmlDoc *read_included(const char *dir, const char *file, const char *kind, lv_error *err)
 {
     char *path = file[0] == '/' ? lv_strdup(file) : lv_asprintf("%s%s", dir, file);
     char *text = NULL;
@@ -356,8 +357,8 @@ out:
 
 /* ---- networks and pools -------------------------------------------------- */
 
-static int add_obj(lv__test_obj **objs, size_t *n, const char *kind, const char *label,
-                   char *name, char *xml, lv_error *err)
+static int add_obj(lv__test_obj **objs, size_t *n, const char *kind, const char *label, char *name,
+                   char *xml, lv_error *err)
 {
     for (size_t i = 0; i < *n; i++) {
         if (strcmp((*objs)[i].name, name) == 0) {
@@ -492,8 +493,7 @@ int lv__test_load_file(lv__test_state *st, const char *path, lv_error *err)
             /* libvirt test driver objects luvirt has no API for: ignored. */
         } else {
             r = lv_error_set(err, LV_ERR_CONFIG_UNSUPPORTED,
-                             "%s: unsupported element <%s> in <node>", path,
-                             (const char *)c->name);
+                             "%s: unsupported element <%s> in <node>", path, (const char *)c->name);
         }
         if (r < 0)
             goto out;
@@ -519,6 +519,6 @@ int lv__test_load_default(lv__test_state *st, lv_error *err)
     if (add_obj(&st->nets, &st->nnets, "network", "test:///default", lv_strdup("default"),
                 lv_strdup(default_network_xml), err) < 0)
         return -1;
-    return add_obj(&st->pools, &st->npools, "pool", "test:///default",
-                   lv_strdup("default-pool"), lv_strdup(default_pool_xml), err);
+    return add_obj(&st->pools, &st->npools, "pool", "test:///default", lv_strdup("default-pool"),
+                   lv_strdup(default_pool_xml), err);
 }

@@ -123,18 +123,18 @@ static int finish(result *r)
 #define assert_fails(expr, code_, needle)                                                          \
     do {                                                                                           \
         if ((expr) == 0)                                                                           \
-            fail_msg("%s succeeded; expected %s", #expr, lv_error_code_name(code_));              \
+            fail_msg("%s succeeded; expected %s", #expr, lv_error_code_name(code_));               \
         if (last_err.code != (code_))                                                              \
-            fail_msg("%s: %s \"%s\"; expected %s", #expr, lv_error_code_name(last_err.code),      \
-                     last_err.message, lv_error_code_name(code_));                                \
-        if ((needle) && !strstr(last_err.message, (needle) ? (needle) : ""))                     \
-            fail_msg("message \"%s\" lacks \"%s\"", last_err.message, (needle));                  \
+            fail_msg("%s: %s \"%s\"; expected %s", #expr, lv_error_code_name(last_err.code),       \
+                     last_err.message, lv_error_code_name(code_));                                 \
+        if ((needle) && !strstr(last_err.message, (needle) ? (needle) : ""))                       \
+            fail_msg("message \"%s\" lacks \"%s\"", last_err.message, (needle));                   \
     } while (0)
 
 #define assert_ok(expr)                                                                            \
     do {                                                                                           \
         if ((expr) != 0)                                                                           \
-            fail_msg("%s failed: %s: %s", #expr, lv_error_code_name(last_err.code),               \
+            fail_msg("%s failed: %s: %s", #expr, lv_error_code_name(last_err.code),                \
                      last_err.message);                                                            \
     } while (0)
 
@@ -284,16 +284,15 @@ static lv_domain_info *info_of(lv_conn *c, const char *name)
     return info;
 }
 
-static void assert_state(lv_conn *c, const unsigned char *uuid, lv_domain_state state,
-                         int reason)
+static void assert_state(lv_conn *c, const unsigned char *uuid, lv_domain_state state, int reason)
 {
     lv_domain_info *info = NULL;
     assert_ok(get_info(c, uuid, &info));
     if (info->state != state || info->reason != reason)
         fail_msg("domain '%s' is %s (%s); expected %s (%s)", info->name,
                  lv_domain_state_string(info->state),
-                 lv_domain_reason_string(info->state, info->reason),
-                 lv_domain_state_string(state), lv_domain_reason_string(state, reason));
+                 lv_domain_reason_string(info->state, info->reason), lv_domain_state_string(state),
+                 lv_domain_reason_string(state, reason));
     lv_domain_info_free(info);
 }
 
@@ -486,8 +485,7 @@ static void test_bad_uris(void **state)
     assert_fails(conn_open("test:///default?foo=bar", 0, &c), LV_ERR_NO_CONNECT, "foo");
     assert_fails(conn_open("test://example.com/default", 0, &c), LV_ERR_NO_CONNECT,
                  "test://example.com/default");
-    assert_fails(conn_open("test+ssh://root@example.com/default", 0, &c), LV_ERR_NO_CONNECT,
-                 NULL);
+    assert_fails(conn_open("test+ssh://root@example.com/default", 0, &c), LV_ERR_NO_CONNECT, NULL);
     assert_fails(conn_open("test://", 0, &c), LV_ERR_NO_CONNECT, NULL);
     assert_null(c);
 }
@@ -556,8 +554,7 @@ static void test_shutdown_start_destroy(void **state)
 
     assert_ok(op(lv_domain_destroy, f->conn, u, 0));
     assert_state(f->conn, u, LV_DOMAIN_SHUTOFF, LV_SHUTOFF_DESTROYED);
-    assert_fails(op(lv_domain_destroy, f->conn, u, 0), LV_ERR_OPERATION_INVALID,
-                 "is not running");
+    assert_fails(op(lv_domain_destroy, f->conn, u, 0), LV_ERR_OPERATION_INVALID, "is not running");
 
     assert_ok(op(lv_domain_start, f->conn, u, LV_START_PAUSED));
     assert_state(f->conn, u, LV_DOMAIN_PAUSED, LV_PAUSED_USER);
@@ -622,9 +619,8 @@ static void test_unknown_uuid_and_flags(void **state)
     fixture *f = *state;
     unsigned char nope[LV_UUID_LEN];
     lv_uuid_parse("00000000-1111-2222-3333-444444444444", nope, NULL);
-    uuid_op ops[] = {lv_domain_undefine, lv_domain_start,   lv_domain_shutdown,
-                     lv_domain_destroy,  lv_domain_reboot,  lv_domain_reset,
-                     lv_domain_suspend,  lv_domain_resume};
+    uuid_op ops[] = {lv_domain_undefine, lv_domain_start, lv_domain_shutdown, lv_domain_destroy,
+                     lv_domain_reboot,   lv_domain_reset, lv_domain_suspend,  lv_domain_resume};
     for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
         assert_fails(op(ops[i], f->conn, nope, 0), LV_ERR_NO_DOMAIN,
                      "domain '00000000-1111-2222-3333-444444444444' not found");
@@ -639,10 +635,8 @@ static void test_unknown_uuid_and_flags(void **state)
     assert_fails(rename_dom(f->conn, nope, "x"), LV_ERR_NO_DOMAIN, "not found");
 
     /* Unknown flags are refused before anything happens. */
-    assert_fails(op(lv_domain_shutdown, f->conn, f->test_uuid, 0x100), LV_ERR_INVALID_ARG,
-                 "flags");
-    assert_fails(op(lv_domain_start, f->conn, f->test_uuid, 0x100), LV_ERR_INVALID_ARG,
-                 "flags");
+    assert_fails(op(lv_domain_shutdown, f->conn, f->test_uuid, 0x100), LV_ERR_INVALID_ARG, "flags");
+    assert_fails(op(lv_domain_start, f->conn, f->test_uuid, 0x100), LV_ERR_INVALID_ARG, "flags");
     assert_state(f->conn, f->test_uuid, LV_DOMAIN_RUNNING, LV_RUNNING_UNKNOWN);
 }
 
@@ -1011,14 +1005,14 @@ static void test_metadata(void **state)
     assert_true(has(inactive, "<title>Config title</title>"));
     free(inactive);
 
-    assert_ok(set_metadata(f->conn, u, LV_METADATA_TITLE, "Both",
-                           LV_AFFECT_LIVE | LV_AFFECT_CONFIG));
+    assert_ok(
+        set_metadata(f->conn, u, LV_METADATA_TITLE, "Both", LV_AFFECT_LIVE | LV_AFFECT_CONFIG));
     info = info_of(f->conn, "test");
     assert_string_equal(info->title, "Both");
     lv_domain_info_free(info);
 
-    assert_fails(set_metadata(f->conn, u, LV_METADATA_TITLE, "two\nlines", 0),
-                 LV_ERR_INVALID_ARG, "title");
+    assert_fails(set_metadata(f->conn, u, LV_METADATA_TITLE, "two\nlines", 0), LV_ERR_INVALID_ARG,
+                 "title");
     assert_fails(set_metadata(f->conn, u, LV_METADATA_TITLE, "x", 0x40), LV_ERR_INVALID_ARG,
                  "flags");
 
@@ -1114,9 +1108,8 @@ static void test_readonly(void **state)
     assert_int_equal(count_domains(ro), 1);
 
     /* Writes are refused, and change nothing. */
-    uuid_op writes[] = {lv_domain_undefine, lv_domain_start,   lv_domain_shutdown,
-                        lv_domain_destroy,  lv_domain_reboot,  lv_domain_reset,
-                        lv_domain_suspend,  lv_domain_resume};
+    uuid_op writes[] = {lv_domain_undefine, lv_domain_start, lv_domain_shutdown, lv_domain_destroy,
+                        lv_domain_reboot,   lv_domain_reset, lv_domain_suspend,  lv_domain_resume};
     for (size_t i = 0; i < sizeof(writes) / sizeof(writes[0]); i++)
         assert_fails(op(writes[i], ro, u, 0), LV_ERR_READ_ONLY, "read-only");
     char *dxml = dom_xml("rw", NULL, 4096);
@@ -1189,41 +1182,40 @@ static char *uri_for(const tmpdir *t, const char *name)
     return u;
 }
 
-static const char node_xml[] =
-    "<node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n"
-    "  <cpu>\n"
-    "    <mhz>2000</mhz>\n"
-    "    <model>x86_64</model>\n"
-    "    <nodes>1</nodes>\n"
-    "    <sockets>1</sockets>\n"
-    "    <cores>4</cores>\n"
-    "    <threads>2</threads>\n"
-    "  </cpu>\n"
-    "  <memory>8388608</memory>\n"
-    "  <domain type='test'>\n"
-    "    <name>fa</name>\n"
-    "    <uuid>aaaaaaaa-0000-4000-8000-000000000001</uuid>\n"
-    "    <memory unit='KiB'>65536</memory>\n"
-    "    <vcpu>1</vcpu>\n"
-    "    <os><type arch='x86_64'>hvm</type></os>\n"
-    "  </domain>\n"
-    "  <domain type='test'>\n"
-    "    <name>fb</name>\n"
-    "    <memory unit='KiB'>65536</memory>\n"
-    "    <vcpu>1</vcpu>\n"
-    "    <os><type arch='x86_64'>hvm</type></os>\n"
-    "    <test:runstate>5</test:runstate>\n"
-    "  </domain>\n"
-    "  <domain file='fc.xml'/>\n"
-    "  <network>\n"
-    "    <name>net1</name>\n"
-    "    <bridge name='br1'/>\n"
-    "  </network>\n"
-    "  <pool type='dir'>\n"
-    "    <name>pool1</name>\n"
-    "    <target><path>/pool1</path></target>\n"
-    "  </pool>\n"
-    "</node>\n";
+static const char node_xml[] = "<node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n"
+                               "  <cpu>\n"
+                               "    <mhz>2000</mhz>\n"
+                               "    <model>x86_64</model>\n"
+                               "    <nodes>1</nodes>\n"
+                               "    <sockets>1</sockets>\n"
+                               "    <cores>4</cores>\n"
+                               "    <threads>2</threads>\n"
+                               "  </cpu>\n"
+                               "  <memory>8388608</memory>\n"
+                               "  <domain type='test'>\n"
+                               "    <name>fa</name>\n"
+                               "    <uuid>aaaaaaaa-0000-4000-8000-000000000001</uuid>\n"
+                               "    <memory unit='KiB'>65536</memory>\n"
+                               "    <vcpu>1</vcpu>\n"
+                               "    <os><type arch='x86_64'>hvm</type></os>\n"
+                               "  </domain>\n"
+                               "  <domain type='test'>\n"
+                               "    <name>fb</name>\n"
+                               "    <memory unit='KiB'>65536</memory>\n"
+                               "    <vcpu>1</vcpu>\n"
+                               "    <os><type arch='x86_64'>hvm</type></os>\n"
+                               "    <test:runstate>5</test:runstate>\n"
+                               "  </domain>\n"
+                               "  <domain file='fc.xml'/>\n"
+                               "  <network>\n"
+                               "    <name>net1</name>\n"
+                               "    <bridge name='br1'/>\n"
+                               "  </network>\n"
+                               "  <pool type='dir'>\n"
+                               "    <name>pool1</name>\n"
+                               "    <target><path>/pool1</path></target>\n"
+                               "  </pool>\n"
+                               "</node>\n";
 
 static const char fc_xml[] =
     "<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n"
