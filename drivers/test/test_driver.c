@@ -37,7 +37,7 @@ static int check_flags(unsigned flags, unsigned allowed, const char *op, lv_erro
 
 static bool test_probe(const lv_uri *uri)
 {
-    return strcmp(uri->scheme, "test") == 0 && !uri->transport && !uri->host;
+    return uri->scheme && strcmp(uri->scheme, "test") == 0 && !uri->transport && !uri->host;
 }
 
 static void test_open(lv_conn *conn, lv_done_cb cb, void *opaque)

@@ -1152,13 +1152,13 @@ static void test_close_in_callback(void **state)
 
 typedef struct tmpdir {
     char path[64];
-    char files[8][128];
+    char files[12][128];
     size_t nfiles;
 } tmpdir;
 
 static void tmp_write(tmpdir *t, const char *name, const char *text)
 {
-    assert_true(t->nfiles < 8);
+    assert_true(t->nfiles < 12);
     char *p = t->files[t->nfiles++];
     snprintf(p, 128, "%s/%s", t->path, name);
     FILE *fp = fopen(p, "w");
@@ -1309,6 +1309,9 @@ static void test_file_uri_errors(void **state)
               "</node>\n");
     tmp_write(&t, "missing.xml", "<node><domain file='nowhere.xml'/></node>");
     tmp_write(&t, "unknown.xml", "<node><potato/></node>");
+    tmp_write(&t, "dupnet.xml",
+              "<node><network><name>n</name></network><network><name>n</name></network></node>");
+    tmp_write(&t, "nameless.xml", "<node><pool type='dir'><target/></pool></node>");
     tmp_write(&t, "badcpu.xml", "<node><cpu><cores>many</cores></cpu></node>");
     tmp_write(&t, "badstate.xml",
               "<node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>"
@@ -1326,6 +1329,8 @@ static void test_file_uri_errors(void **state)
         {"dup.xml", LV_ERR_DUPLICATE, "domain 'x'"},
         {"missing.xml", LV_ERR_SYSTEM, "nowhere.xml"},
         {"unknown.xml", LV_ERR_CONFIG_UNSUPPORTED, "<potato>"},
+        {"dupnet.xml", LV_ERR_DUPLICATE, "network 'n'"},
+        {"nameless.xml", LV_ERR_XML, "pool #1: missing <name>"},
         {"badcpu.xml", LV_ERR_XML, "many"},
         {"badstate.xml", LV_ERR_XML, "runstate"},
     };
