@@ -103,7 +103,8 @@ static void start_refresh(lv_shell *sh)
     sh->refresh_started = true;
 }
 
-/* Runs one line; returns false when the REPL should end. */
+/* Runs one line (NULL: the end of input, which the cli may refuse while a Lua
+ * chunk is pending); returns false when the REPL should end. */
 static bool run_line(lv_repl *r, const char *line)
 {
     lv_shell *sh = r->sh;
@@ -113,7 +114,10 @@ static bool run_line(lv_repl *r, const char *line)
         r->failed = true;
         return false;
     }
-    lua_pushstring(L, line);
+    if (line)
+        lua_pushstring(L, line);
+    else
+        lua_pushnil(L);
     lv_job job;
     lv_job_start(sh, &job, 1, true, true);
     bool keep = true;
@@ -522,6 +526,7 @@ int lv_repl_run(lv_shell *sh)
         sh->idle_interrupt_ud = r;
     }
 
+    int eofs = 0; /* ends of input in a row: the cli may take one back */
     for (;;) {
         char *line;
         switch (r->kind) {
@@ -535,14 +540,20 @@ int lv_repl_run(lv_shell *sh)
             line = file_read_line(r);
             break;
         }
-        if (!line)
+        if (!line && (r->interrupted || ++eofs > 2))
             break;
-        if (r->kind == LV_INPUT_TTY)
-            history_add(r, line);
+        if (line) {
+            eofs = 0;
+            if (r->kind == LV_INPUT_TTY)
+                history_add(r, line);
+        }
         bool keep = run_line(r, line);
         free(line);
         if (!keep)
             break;
+        /* At the prompt again after Ctrl-D: the terminal may send more. */
+        if (r->kind == LV_INPUT_TTY)
+            r->eof = false;
         if (r->kind == LV_INPUT_TTY)
             start_refresh(sh);
     }
