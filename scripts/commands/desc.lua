@@ -32,7 +32,12 @@ return {
             return { domain = name, [what] = text ~= "" and text or nil, changed = true,
                      message = ("Domain %s updated successfully"):format(what) }
         end
-        local text = dom:description { title = opts.title or false }
+        -- read it from the XML: the live one, or with --config the persistent one
+        local xml = ctx:check(dom:xml { inactive = opts.config or false })
+        local xpath = require "luvirt.xpath"
+        local nodes = xpath.eval(xpath.parse(xml), "/domain/" .. what)
+        local text = nodes[1] and xpath.text_of(nodes[1]) or nil
+        if text == "" then text = nil end
         return { domain = name, [what] = text, changed = false,
                  message = text or ("No %s for domain: %s"):format(what, name) }
     end,

@@ -45,7 +45,7 @@ function M.parse(cmd, words)
     local opts = {}
     local positional = {}
     for _, o in ipairs(cmd.options) do
-        if o.positional then positional[#positional + 1] = o end
+        if o.positional or o.type == "argv" then positional[#positional + 1] = o end
     end
     local pi = 1
     local function set(o, value)
@@ -134,7 +134,7 @@ end
 function M.expect(cmd, words, index)
     local positional = {}
     for _, o in ipairs(cmd.options) do
-        if o.positional then positional[#positional + 1] = o end
+        if o.positional or o.type == "argv" then positional[#positional + 1] = o end
     end
     local given, pos_used = {}, 0
     local i = 1

@@ -127,6 +127,12 @@ function ctx_mt.domain(ctx, key)
 end
 
 ctx_mt.fail = function(_, msg, code) M.fail(msg, code) end
+
+--- Marks the command as failed (exit status 1) without stopping it: its data is
+--- still rendered, then `error: msg` is printed (e.g. some of several domains failed).
+function ctx_mt.set_failure(ctx, msg)
+    rawset(ctx, "failure", msg)
+end
 ctx_mt.usage = function(_, msg) M.usage(msg) end
 
 local function new_ctx(cmd, opts)
@@ -192,6 +198,7 @@ function M.run_words(words)
     local data = cmd.run(ctx, opts)
     render(cmd, ctx, data, opts)
     io.stdout:flush()
+    if rawget(ctx, "failure") then M.fail(ctx.failure) end
     return EXIT_OK
 end
 
@@ -549,6 +556,7 @@ local function values_for(o)
         local list = command_names()
         local cmds = commands.all()
         for _, key in ipairs(format.groups(cmds)) do list[#list + 1] = key end
+        table.sort(list)
         return list
     end
     if hint == "file" then return nil end -- the shell completes file names

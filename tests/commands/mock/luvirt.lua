@@ -166,6 +166,7 @@ function M.open(uri, o)
     if uri ~= "test:///default" then return nil, "no driver serves the URI '" .. uri .. "'", "NO_CONNECT" end
     return setmetatable({ u = uri, ro = o and o.readonly or false }, C)
 end
+function M.all(fns) local r = {} for i, f in ipairs(fns) do r[i] = f() end return r end
 function M.parse_size(t) local n = tonumber(t:match("^%s*(%d+)")) if not n then return nil, "invalid size '" .. t .. "'", "INVALID_ARG" end return n end
 function M.run_interactive(argv)
     local q = {}

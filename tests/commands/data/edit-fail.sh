@@ -1,0 +1,3 @@
+#!/bin/sh
+# An $EDITOR for tests: fails without touching the file.
+exit 3

@@ -1,0 +1,35 @@
+local cmdline = require "luvirt.cmdline"
+
+describe("cmdline.split", function()
+    it("splits commands on ; and words on blanks", function()
+        assert.same({ { "list", "--all", starts = { 0, 5 } }, { "uri", starts = { 13 } } },
+            cmdline.split("list --all ; uri"))
+    end)
+    it("keeps quoted text together, as virsh does", function()
+        local c = cmdline.split([[echo 'a b;c' "d \"e\"" f\ g h'i'j]])
+        assert.same({ "echo", "a b;c", 'd "e"', "f g", "hij" }, { table.unpack(c[1]) })
+    end)
+    it("skips # comments", function()
+        local c = cmdline.split("echo a # b; c\necho d")
+        assert.equals(2, #c)
+        assert.same({ "echo", "d" }, { table.unpack(c[2]) })
+    end)
+    it("reports an unterminated quote", function()
+        local c, err = cmdline.split("echo 'abc")
+        assert.is_nil(c)
+        assert.matches("missing '", err)
+    end)
+    it("tolerates an open quote in partial mode", function()
+        local c = cmdline.split("start 'we", { partial = true })
+        assert.same({ "start", "we" }, { table.unpack(c[1]) })
+        assert.is_true(c[1].open)
+    end)
+    it("quote() round-trips", function()
+        for _, w in ipairs { "plain", "a b", "it's", "x;y", "", "back\\slash" } do
+            assert.same({ { "echo", w } }, (function()
+                local c = cmdline.split("echo " .. cmdline.quote(w))
+                return { { table.unpack(c[1]) } }
+            end)())
+        end
+    end)
+end)
