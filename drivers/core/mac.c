@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "names.h"
 #include "uuid.h"
 
 int lv_mac_generate(unsigned char mac[LV_MAC_LEN], lv_error *err)
@@ -35,6 +36,7 @@ int lv_mac_parse(const char *str, unsigned char mac[LV_MAC_LEN], lv_error *err)
     if (!str)
         return lv_error_set(err, LV_ERR_INVALID_ARG, "invalid MAC address: none given");
     unsigned char out[LV_MAC_LEN];
+    char shown[96];
     const char *p = str;
     char sep = 0;
     for (int i = 0; i < LV_MAC_LEN; i++) {
@@ -63,15 +65,15 @@ int lv_mac_parse(const char *str, unsigned char mac[LV_MAC_LEN], lv_error *err)
         return lv_error_set(err, LV_ERR_INVALID_ARG,
                             "invalid MAC address '%s': expected a unicast address, found "
                             "multicast",
-                            str);
+                            lv_text_for_message(str, shown, sizeof(shown)));
     memcpy(mac, out, LV_MAC_LEN);
     return 0;
 
 bad:
     return lv_error_set(err, LV_ERR_INVALID_ARG,
-                        "invalid MAC address '%.64s': expected six hex bytes like "
+                        "invalid MAC address '%s': expected six hex bytes like "
                         "52:54:00:12:34:56",
-                        str);
+                        lv_text_for_message(str, shown, sizeof(shown)));
 }
 
 void lv_mac_format(const unsigned char mac[LV_MAC_LEN], char out[LV_MAC_STRING_LEN])

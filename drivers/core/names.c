@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SHOW_MAX 64 /* bytes of the name quoted in a message */
+#define SHOW_MAX 96 /* room for the name quoted in a message */
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one.
  * Refuses overlong forms, surrogates and code points above U+10FFFF. */
@@ -50,39 +50,59 @@ static bool is_control(unsigned cp)
     return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
 }
 
-/* The name as it can safely appear inside one line of a message: control
- * characters and bytes that are not UTF-8 as \xNN, cut after SHOW_MAX bytes. */
-static void show_name(const char *name, char *out, size_t outsz)
+/* The next piece of p as shown in a message: a UTF-8 character as is, a control
+ * character or a byte that is not UTF-8 as \xNN per byte. Returns the bytes of p used. */
+static size_t next_piece(const unsigned char *p, char piece[16], size_t *plen)
 {
-    const unsigned char *s = (const unsigned char *)name;
+    unsigned cp;
+    size_t n = utf8_seq_len(p, &cp);
+    if (n != 0 && !is_control(cp)) {
+        memcpy(piece, p, n);
+        *plen = n;
+        return n;
+    }
+    size_t k = n ? n : 1;
+    *plen = 0;
+    for (size_t j = 0; j < k; j++)
+        *plen += (size_t)snprintf(piece + *plen, 16 - *plen, "\\x%02x", p[j]);
+    return k;
+}
+
+const char *lv_text_for_message(const char *s, char *out, size_t outsz)
+{
+    const unsigned char *start = (const unsigned char *)(s ? s : "");
+    char piece[16];
+    size_t plen;
+    size_t total = 0;
+    for (const unsigned char *p = start; *p;) {
+        p += next_piece(p, piece, &plen);
+        total += plen;
+    }
+    /* When it cannot all fit, keep room for "..." and the NUL. */
+    size_t reserve = total + 1 > outsz ? 4 : 1;
     size_t o = 0;
-    size_t i = 0;
-    while (s[i] && o + 8 < outsz) {
-        if (i >= SHOW_MAX) {
-            memcpy(out + o, "...", 3);
-            o += 3;
+    const unsigned char *p = start;
+    while (*p) {
+        size_t n = next_piece(p, piece, &plen);
+        if (o + plen + reserve > outsz) {
+            if (o + 4 <= outsz) {
+                memcpy(out + o, "...", 3);
+                o += 3;
+            }
             break;
         }
-        unsigned cp;
-        size_t n = utf8_seq_len(s + i, &cp);
-        if (n == 0 || is_control(cp)) {
-            size_t k = n ? n : 1;
-            for (size_t j = 0; j < k && o + 8 < outsz; j++)
-                o += (size_t)snprintf(out + o, outsz - o, "\\x%02x", s[i + j]);
-            i += k;
-        } else {
-            memcpy(out + o, s + i, n);
-            o += n;
-            i += n;
-        }
+        memcpy(out + o, piece, plen);
+        o += plen;
+        p += n;
     }
     out[o] = '\0';
+    return out;
 }
 
 static int refuse(lv_error *err, const char *kind, const char *name, const char *why)
 {
-    char shown[SHOW_MAX * 4 + 16];
-    show_name(name, shown, sizeof(shown));
+    char shown[SHOW_MAX];
+    lv_text_for_message(name, shown, sizeof(shown));
     return lv_error_set(err, LV_ERR_INVALID_ARG, "invalid %s name '%s': %s", kind, shown, why);
 }
 

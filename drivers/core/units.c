@@ -1,12 +1,32 @@
 /* Sizes with units, as libvirt reads them and as people type them. */
 #include "units.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "alloc.h"
+#include "names.h"
+
+/* "invalid size 'STR': WHY", with STR made safe for one line. */
+static int size_error(lv_error *err, const char *str, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int size_error(lv_error *err, const char *str, const char *fmt, ...)
+{
+    if (!err)
+        return -1;
+    char shown[96], why[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    return lv_error_set(err, LV_ERR_INVALID_ARG, "invalid size '%s': %s",
+                        lv_text_for_message(str, shown, sizeof(shown)), why);
+}
 
 /* The multiplier for a unit word, or 0 when the word is not a unit.
  * b, byte, bytes: 1. Then a prefix letter k m g t p e, alone or followed by "ib"
@@ -56,8 +76,11 @@ int lv_size_scale(uint64_t value, const char *unit, const char *default_unit, ui
             return -1;
     } else {
         m = unit_multiplier(unit);
-        if (m == 0)
-            return lv_error_set(err, LV_ERR_INVALID_ARG, "unknown unit '%s'", unit);
+        if (m == 0) {
+            char shown[64];
+            return lv_error_set(err, LV_ERR_INVALID_ARG, "unknown unit '%s'",
+                                lv_text_for_message(unit, shown, sizeof(shown)));
+        }
     }
     if (value > UINT64_MAX / m)
         return lv_error_set(err, LV_ERR_INVALID_ARG, "size %llu %s is too large",
@@ -84,19 +107,18 @@ int lv_size_parse(const char *str, const char *default_unit, uint64_t *bytes, lv
     while (is_blank(*p))
         p++;
     if (*p == '\0')
-        return lv_error_set(err, LV_ERR_INVALID_ARG, "invalid size '%s': empty", str);
+        return size_error(err, str, "empty");
     if (*p == '-')
-        return lv_error_set(err, LV_ERR_INVALID_ARG, "invalid size '%s': must not be negative",
-                            str);
+        return size_error(err, str, "must not be negative");
     if (!is_digit(*p) && !(*p == '.' && is_digit(p[1])))
-        return lv_error_set(err, LV_ERR_INVALID_ARG, "invalid size '%s': expected a number", str);
+        return size_error(err, str, "expected a number");
 
     /* Whole part, exactly. */
     unsigned __int128 whole = 0;
     for (; is_digit(*p); p++) {
         whole = whole * 10 + (unsigned)(*p - '0');
         if (whole > UINT64_MAX)
-            return lv_error_set(err, LV_ERR_INVALID_ARG, "invalid size '%s': too large", str);
+            return size_error(err, str, "too large");
     }
     /* Fraction as num / den, for "1.5 GiB"; digits past the 18th do not matter. */
     uint64_t num = 0, den = 1;
@@ -116,9 +138,13 @@ int lv_size_parse(const char *str, const char *default_unit, uint64_t *bytes, lv
     while (ulen > 0 && is_blank(p[ulen - 1]))
         ulen--;
     char unit[32];
-    if (ulen >= sizeof(unit))
-        return lv_error_set(err, LV_ERR_INVALID_ARG, "invalid size '%s': unknown unit '%.*s'", str,
-                            (int)ulen, p);
+    if (ulen >= sizeof(unit)) {
+        char *u = lv_strndup(p, ulen);
+        char shown[48];
+        lv_text_for_message(u, shown, sizeof(shown));
+        free(u);
+        return size_error(err, str, "unknown unit '%s'", shown);
+    }
     memcpy(unit, p, ulen);
     unit[ulen] = '\0';
 
@@ -128,15 +154,17 @@ int lv_size_parse(const char *str, const char *default_unit, uint64_t *bytes, lv
             return -1;
     } else {
         m = unit_multiplier(unit);
-        if (m == 0)
-            return lv_error_set(err, LV_ERR_INVALID_ARG, "invalid size '%s': unknown unit '%s'",
-                                str, unit);
+        if (m == 0) {
+            char shown[48];
+            return size_error(err, str, "unknown unit '%s'",
+                              lv_text_for_message(unit, shown, sizeof(shown)));
+        }
     }
 
     /* Rounded down to whole bytes. */
     unsigned __int128 total = whole * m + ((unsigned __int128)num * m) / den;
     if (total > UINT64_MAX)
-        return lv_error_set(err, LV_ERR_INVALID_ARG, "invalid size '%s': too large", str);
+        return size_error(err, str, "too large");
     *bytes = (uint64_t)total;
     return 0;
 }

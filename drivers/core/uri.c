@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "names.h"
 #include "strbuf.h"
 
 /* Sets err to "invalid URI 'STR': WHY" with STR made safe for one line. */
@@ -23,14 +24,7 @@ static int uri_error(lv_error *err, const char *str, const char *fmt, ...)
 static int uri_error(lv_error *err, const char *str, const char *fmt, ...)
 {
     char shown[256];
-    size_t i;
-    for (i = 0; str[i] && i + 4 < sizeof(shown); i++)
-        shown[i] = ((unsigned char)str[i] < 0x20 || str[i] == 0x7f) ? '?' : str[i];
-    if (str[i]) {
-        memcpy(shown + i, "...", 3);
-        i += 3;
-    }
-    shown[i] = '\0';
+    lv_text_for_message(str, shown, sizeof(shown));
     char why[512];
     va_list ap;
     va_start(ap, fmt);

@@ -1,6 +1,8 @@
 /* UUIDs: random version 4 from getrandom(2), libvirt's two text forms. */
 #include "uuid.h"
 
+#include "names.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,9 +89,11 @@ int lv_uuid_parse(const char *str, unsigned char uuid[LV_UUID_LEN], lv_error *er
     memcpy(uuid, out, LV_UUID_LEN);
     return 0;
 
-bad:
+bad:;
+    char shown[96];
     return lv_error_set(err, LV_ERR_INVALID_ARG,
-                        "invalid UUID '%.64s': expected 8-4-4-4-12 or 32 hex digits", str);
+                        "invalid UUID '%s': expected 8-4-4-4-12 or 32 hex digits",
+                        lv_text_for_message(str, shown, sizeof(shown)));
 }
 
 void lv_uuid_format(const unsigned char uuid[LV_UUID_LEN], char out[LV_UUID_STRING_LEN])

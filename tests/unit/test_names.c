@@ -95,11 +95,43 @@ static void test_bad_names(void **state)
     check_bad("domain", wide, "longer than 255 bytes (258)");
 }
 
+static void check_shown(const char *in, size_t outsz, const char *want)
+{
+    char out[128];
+    assert_true(outsz <= sizeof(out));
+    memset(out, '#', sizeof(out));
+    const char *r = lv_text_for_message(in, out, outsz);
+    assert_ptr_equal(r, out);
+    assert_string_equal(out, want);
+    assert_true(strlen(out) < outsz);
+}
+
+static void test_text_for_message(void **state)
+{
+    (void)state;
+    check_shown("plain", 64, "plain");
+    check_shown(NULL, 64, "");
+    check_shown("", 8, "");
+    check_shown("a\nb", 64, "a\\x0ab");
+    check_shown("\xff\xfe", 64, "\\xff\\xfe");
+    check_shown("c1\xc2\x85", 64, "c1\\xc2\\x85");
+    check_shown("\xe6\x97\xa5\xe6\x9c\xac", 64, "\xe6\x97\xa5\xe6\x9c\xac");
+    /* Exactly fits: no cut. */
+    check_shown("123456789012345", 16, "123456789012345");
+    /* One more: cut with "...", within outsz. */
+    check_shown("1234567890123456", 16, "123456789012...");
+    /* Never splits a character or an escape. */
+    check_shown("\xe6\x97\xa5\xe6\x9c\xac\xe6\x97\xa5\xe6\x9c\xac", 10,
+                "\xe6\x97\xa5\xe6\x9c\xac...");
+    check_shown("ab\x01\x02\x03", 12, "ab\\x01...");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_names),
         cmocka_unit_test(test_bad_names),
+        cmocka_unit_test(test_text_for_message),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

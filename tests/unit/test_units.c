@@ -165,6 +165,8 @@ static void test_parse_errors(void **state)
     check_parse_fails("1 this-unit-name-is-much-longer-than-any-real-unit", NULL,
                       "unknown unit 'this-unit-name");
     check_parse_fails(NULL, NULL, "invalid size");
+    check_parse_fails("1 G\niB", NULL, "invalid size '1 G\\x0aiB': unknown unit 'G\\x0aiB'");
+    check_parse_fails("1 \xff", NULL, "unknown unit '\\xff'");
 }
 
 static void check_format(uint64_t bytes, const char *want)

@@ -88,6 +88,14 @@ static void test_uuid_bad(void **state)
     }
     unsigned char u[LV_UUID_LEN];
     assert_int_equal(lv_uuid_parse(NULL, u, NULL), -1);
+    /* A key with a newline still gives one line. */
+    lv_error err = {0};
+    assert_int_equal(lv_uuid_parse("bad\nkey", u, &err), -1);
+    assert_string_equal(err.message,
+                        "invalid UUID 'bad\\x0akey': expected 8-4-4-4-12 or 32 hex digits");
+    assert_int_equal(lv_mac_parse("52:54\n", (unsigned char[LV_MAC_LEN]){0}, &err), -1);
+    assert_one_line(&err);
+    assert_message_has(&err, "'52:54\\x0a'");
 }
 
 static void test_uuid_is_null(void **state)
