@@ -187,6 +187,36 @@ function M.all_help(cmds)
     return table.concat(out)
 end
 
+M.SHELL_GUIDE = [[
+## Running commands
+
+- `luvirt COMMAND ARGS...` runs one command; `luvirt -e "CMD; CMD"` runs several in
+  one process, so state carries from one to the next. Every command runs even when an
+  earlier one failed (as in virsh); the exit status is the worst one.
+- Words split as virsh splits them: blanks separate, `;` ends a command, `'...'` is
+  literal, `"..."` is literal but for `\` escapes, `\` escapes one character, `#` at
+  the start of a word comments out the rest of the line.
+- `luvirt SCRIPT.lua ARGS...` (or a `#!/usr/bin/env luvirt` script) runs Lua with the
+  globals `conn` (the connection), `luvirt` and `arg` (`arg[0]` the script,
+  `arg[1]...` its arguments, also `...`). A number the script returns is the exit status.
+- Exit status: 0 success, 1 the operation failed, 2 usage error (unknown command or
+  option, missing argument, bad option value). Errors are one line: `error: ...`.
+
+## Lua at the prompt
+
+| you type | it does |
+|---|---|
+| `= EXPR, ...` | prints the values (`= conn:uri()`, `= #conn:domains()`) |
+| `lua CHUNK` | runs a Lua chunk (`lua for _, d in ipairs(conn:domains()) do print(d:name()) end`); an expression prints its value |
+| `lua` | enters Lua mode (prompt `lua> `): every line is Lua until a line with a single `.` or Ctrl-D |
+| an unfinished chunk | continues on the next line with the prompt `>> ` |
+
+The globals `conn` (the current connection; `connect` changes it) and `luvirt` are
+there; globals you set stay for the session, locals last one line (as in `lua`).
+Both forms work in `-e` too: `luvirt -e "= conn:hostname()"`.
+
+]]
+
 local function md_escape(s)
     return (s:gsub("([|<>*_`])", "\\%1"))
 end
@@ -199,6 +229,7 @@ function M.markdown(cmds)
         "     Do not edit: change the declarations and regenerate. -->\n\n",
         "Every command also accepts `--help` (this text) and `--json` (its result as JSON).\n",
         "Global options: `luvirt [-c URI] [-r] [-q] [--json] COMMAND ARGS...`.\n\n",
+        M.SHELL_GUIDE,
     }
     for _, key in ipairs(M.groups(cmds)) do
         out[#out + 1] = ("## %s\n\n"):format(M.group_title(key))
