@@ -43,6 +43,6 @@ return {
     end,
     render = function(d, ctx)
         if d.changed and ctx.quiet then return nil end
-        return d.message .. "\n" .. (d.changed and "\n" or "")
+        return d.message .. "\n"
     end,
 }

@@ -32,6 +32,7 @@ return {
         if not any_state and not opts.all then
             filter = opts.inactive and { inactive = true } or { active = true }
         end
+        local null = require("luvirt").json.null
         local doms = ctx:check(ctx.conn:domains(filter))
         local rows = {}
         for _, dom in ipairs(doms) do
@@ -42,7 +43,7 @@ return {
             if opts["no-autostart"] and info.autostart then keep = false end
             if keep then
                 rows[#rows + 1] = {
-                    id = info.id, name = info.name, uuid = info.uuid, state = info.state,
+                    id = info.id or null, name = info.name, uuid = info.uuid, state = info.state,
                     state_text = info.state_text, title = info.title,
                     persistent = info.persistent, autostart = info.autostart,
                 }
@@ -50,8 +51,10 @@ return {
         end
         -- virsh lists running domains (by id) first, then the inactive ones by name
         table.sort(rows, function(a, b)
-            if (a.id ~= nil) ~= (b.id ~= nil) then return a.id ~= nil end
-            if a.id and b.id and a.id ~= b.id then return a.id < b.id end
+            local ai = math.type(a.id) and a.id or false
+            local bi = math.type(b.id) and b.id or false
+            if (ai ~= false) ~= (bi ~= false) then return ai ~= false end
+            if ai and bi and ai ~= bi then return ai < bi end
             return a.name < b.name
         end)
         return ctx.cli.array(rows)
@@ -66,7 +69,7 @@ return {
         if opts.title then headers[4] = "Title" end
         local cells = {}
         for i, r in ipairs(rows) do
-            cells[i] = { r.id and tostring(r.id) or "-", r.name, r.state_text }
+            cells[i] = { math.type(r.id) and tostring(r.id) or "-", r.name, r.state_text }
             if opts.title then cells[i][4] = text(r.title) end
         end
         return format.table(headers, cells)

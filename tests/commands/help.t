@@ -1,15 +1,168 @@
 # help comes from the declarations
 $ help
+Grouped commands:
+
+ Domain Management (help keyword 'domain'):
+    autostart                      autostart a domain
+    create                         create a domain from an XML file
+    define                         define (but don't start) a domain from an XML file
+    desc                           show or set domain's description or title
+    destroy                        destroy (stop) a domain
+    domid                          convert a domain name or UUID to domain id
+    domname                        convert a domain id or UUID to domain name
+    domrename                      rename a domain
+    domuuid                        convert a domain name or id to domain UUID
+    dumpxml                        domain information in XML
+    edit                           edit XML configuration for a domain
+    list                           list domains
+    reboot                         reboot a domain
+    reset                          reset a domain
+    resume                         resume a domain
+    shutdown                       gracefully shutdown a domain
+    start                          start a (previously defined) inactive domain
+    suspend                        suspend a domain
+    undefine                       undefine a domain
+
+ Domain Monitoring (help keyword 'monitor'):
+    dominfo                        domain information
+    domstate                       domain state
+
+ Host and Hypervisor (help keyword 'host'):
+    hostname                       print the hypervisor hostname
+    nodeinfo                       node information
+    uri                            print the hypervisor canonical URI
+    version                        show version
+
+ Luvirt itself (help keyword 'shell'):
+    connect                        (re)connect to hypervisor
+    echo                           echo arguments
+    help                           print help
+    quit                           quit this interactive terminal
+
 --- exit 0
 $ help domain
+ Domain Management (help keyword 'domain'):
+    autostart                      autostart a domain
+    create                         create a domain from an XML file
+    define                         define (but don't start) a domain from an XML file
+    desc                           show or set domain's description or title
+    destroy                        destroy (stop) a domain
+    domid                          convert a domain name or UUID to domain id
+    domname                        convert a domain id or UUID to domain name
+    domrename                      rename a domain
+    domuuid                        convert a domain name or id to domain UUID
+    dumpxml                        domain information in XML
+    edit                           edit XML configuration for a domain
+    list                           list domains
+    reboot                         reboot a domain
+    reset                          reset a domain
+    resume                         resume a domain
+    shutdown                       gracefully shutdown a domain
+    start                          start a (previously defined) inactive domain
+    suspend                        suspend a domain
+    undefine                       undefine a domain
+
 --- exit 0
 $ help start
+  NAME
+    start - start a (previously defined) inactive domain
+
+  SYNOPSIS
+    start <domain> [--paused]
+
+  DESCRIPTION
+    Start a domain by a fresh boot.
+
+  OPTIONS
+    [--domain] <string>  name of the inactive domain
+    --paused         leave the guest paused after creation
+    --json           print the result as JSON
+
 --- exit 0
 $ start --help
+  NAME
+    start - start a (previously defined) inactive domain
+
+  SYNOPSIS
+    start <domain> [--paused]
+
+  DESCRIPTION
+    Start a domain by a fresh boot.
+
+  OPTIONS
+    [--domain] <string>  name of the inactive domain
+    --paused         leave the guest paused after creation
+    --json           print the result as JSON
+
 --- exit 0
 $ help exit
+  NAME
+    quit - quit this interactive terminal
+
+  SYNOPSIS
+    quit
+
+  ALIASES
+    exit
+
+  DESCRIPTION
+    Leave the shell. Commands after it on the same line do not run.
+
+  OPTIONS
+    --json           print the result as JSON
+
 --- exit 0
 $ help list
+  NAME
+    list - list domains
+
+  SYNOPSIS
+    list [--inactive] [--all] [--state-running] [--state-paused] [--state-shutoff] [--autostart] [--no-autostart] [--uuid] [--name] [--title]
+
+  DESCRIPTION
+    List domains: by default the running ones (running, paused, ...), with --all
+    also the inactive ones.
+
+  OPTIONS
+    --inactive       list inactive domains
+    --all            list inactive & active domains
+    --state-running  list domains in running state
+    --state-paused   list domains in paused state
+    --state-shutoff  list domains in shutoff state
+    --autostart      list domains with autostart enabled
+    --no-autostart   list domains with autostart disabled
+    --uuid           list uuid's only
+    --name           list domain names only
+    --title          show domain title
+    --json           print the result as JSON
+
 --- exit 0
 $ --json help domstate
+{
+  "aliases": [
+  ],
+  "description": "Print the state of a domain, with --reason also why it is in that state.",
+  "group": "monitor",
+  "name": "domstate",
+  "options": [
+    {
+      "help": "domain name, id or uuid",
+      "name": "domain",
+      "positional": true,
+      "required": true,
+      "type": "domain"
+    },
+    {
+      "help": "also print reason for the state",
+      "name": "reason",
+      "positional": false,
+      "required": false,
+      "type": "bool"
+    }
+  ],
+  "origin": "built-in",
+  "path": "@SRCDIR@/scripts/commands/domstate.lua",
+  "summary": "domain state",
+  "synopsis": "domstate <domain> [--reason]"
+}
 --- exit 0
