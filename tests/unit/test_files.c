@@ -4,7 +4,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -211,6 +213,69 @@ static void test_write_failures(void **state)
     assert_int_equal(count_entries(f->dir), 2); /* adir, file */
 }
 
+/* A write that fails half-way (the file size limit) leaves the old file whole and
+ * no temp file behind. */
+static void test_write_fails_midway(void **state)
+{
+    fixture *f = *state;
+    char *p = path_in(state, "keep.xml");
+    lv_error err = {0};
+    assert_int_equal(lv_file_write_atomic(p, "old content", 11, 0644, &err), 0);
+
+    struct rlimit saved;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+    struct rlimit small = saved;
+    small.rlim_cur = 4096;
+    void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    size_t n = 100000;
+    char *big = calloc(1, n);
+    int rc = lv_file_write_atomic(p, big, n, 0644, &err);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+    signal(SIGXFSZ, old_handler);
+    free(big);
+
+    assert_int_equal(rc, -1);
+    assert_int_equal(err.code, LV_ERR_SYSTEM);
+    assert_int_equal(err.sys_errno, EFBIG);
+    assert_message_has(&err, "cannot write");
+    char *data;
+    size_t len;
+    assert_int_equal(lv_file_read_all(p, &data, &len, NULL), 0);
+    assert_string_equal(data, "old content");
+    free(data);
+    assert_int_equal(count_entries(f->dir), 1);
+    free(p);
+}
+
+/* The mode is exact (no umask); a symlink at the path is replaced, its target untouched. */
+static void test_write_mode_and_symlink(void **state)
+{
+    char *p = path_in(state, "m");
+    mode_t old = umask(077);
+    int rc = lv_file_write_atomic(p, "x", 1, 0644, NULL);
+    umask(old);
+    assert_int_equal(rc, 0);
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0644);
+
+    char *target = path_in(state, "target");
+    char *link = path_in(state, "link");
+    assert_int_equal(lv_file_write_atomic(target, "target", 6, 0644, NULL), 0);
+    assert_int_equal(symlink(target, link), 0);
+    assert_int_equal(lv_file_write_atomic(link, "new", 3, 0644, NULL), 0);
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    char *data;
+    assert_int_equal(lv_file_read_all(target, &data, NULL, NULL), 0);
+    assert_string_equal(data, "target");
+    free(data);
+    free(target);
+    free(link);
+    free(p);
+}
+
 static void test_read_failures(void **state)
 {
     lv_error err = {0};
@@ -318,6 +383,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_large, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_relative, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_fails_midway, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_mode_and_symlink, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_proc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mkdir_p, setup, teardown),
