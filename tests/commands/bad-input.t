@@ -116,13 +116,18 @@ $ -e "undefine nosuch; list --all"
 --- stderr
 error: domain 'nosuch' not found
 --- exit 1
-$ -e "domrename test 'a/b'; list --all"
+$ -e "define @DATA@/web1.xml; domrename web1 'a/b'; domrename web1 ''; domrename web1 test; list --all"
+Domain 'web1' defined from @DATA@/web1.xml
+
  Id   Name   State
-----------------------
+-----------------------
  1    test   running
+ -    web1   shut off
 
 --- stderr
-error: cannot rename domain 'test': it is active (only a shut off domain can be renamed)
+error: invalid domain name 'a/b': contains '/'
+error: invalid domain name '': must not be empty
+error: domain 'test' already exists
 --- exit 1
 $ -e "define @DATA@/nosuch.xml"
 --- stderr

@@ -5,6 +5,7 @@
  *     $ ARGS...                 the luvirt arguments ('...' "..." and \ quote, no
  *                               expansion; \n inside "..." is a newline)
  *     env NAME=VALUE            optional, any number, right after the $ line
+ *     < TEXT                    optional: a line of standard input (else /dev/null)
  *     stdout lines...           exactly what the command prints on stdout
  *     --- stderr                optional: what follows is stderr
  *     stderr lines...
@@ -103,6 +104,8 @@ typedef struct tcase {
     char *args_line; /* after "$ " */
     char **env;      /* NAME=VALUE, NULL-terminated */
     size_t nenv;
+    buf in;          /* standard input ("< " lines) */
+    bool has_in;
     buf out, err;
     int exit_code;
     buf trailer; /* comment lines after the case */
@@ -143,12 +146,12 @@ static int parse_transcript(const char *path, const char *text, transcript *t)
         p += n + (nl ? 1 : 0);
         lineno++;
         if (where == OUTSIDE) {
-            if (strncmp(line, "$ ", 2) == 0) {
+            if (strncmp(line, "$ ", 2) == 0 || strcmp(line, "$") == 0) {
                 t->cases = realloc(t->cases, (t->ncases + 1) * sizeof *t->cases);
                 c = &t->cases[t->ncases++];
                 memset(c, 0, sizeof *c);
                 c->line = lineno;
-                c->args_line = strdup(line + 2);
+                c->args_line = strdup(line[1] ? line + 2 : "");
                 c->env = calloc(1, sizeof(char *));
                 where = OUT;
                 env_ok = true;
@@ -161,6 +164,10 @@ static int parse_transcript(const char *path, const char *text, transcript *t)
             c->env = realloc(c->env, (c->nenv + 2) * sizeof(char *));
             c->env[c->nenv++] = strdup(line + 4);
             c->env[c->nenv] = NULL;
+        } else if (env_ok && strncmp(line, "< ", 2) == 0) {
+            buf_adds(&c->in, line + 2);
+            buf_adds(&c->in, "\n");
+            c->has_in = true;
         } else if (strcmp(line, "--- stderr") == 0 && where == OUT) {
             where = ERR;
             env_ok = false;
@@ -264,7 +271,7 @@ static char **make_env(const tcase *c)
 }
 
 /* Runs argv; fills out/err; returns the exit status (128+signal when killed). */
-static int run(char **argv, char **env, buf *out, buf *err)
+static int run(char **argv, char **env, const char *stdin_path, buf *out, buf *err)
 {
     int po[2], pe[2];
     if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
@@ -273,7 +280,7 @@ static int run(char **argv, char **env, buf *out, buf *err)
     }
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 0, stdin_path ? stdin_path : "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, po[1], 1);
     posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
     pid_t pid;
@@ -395,6 +402,15 @@ static void write_transcript(const char *path, transcript *t)
             buf_adds(&o, c->env[k]);
             buf_adds(&o, "\n");
         }
+        if (c->has_in) {
+            const char *s = c->in.data;
+            while (*s) {
+                const char *nl = strchr(s, '\n');
+                buf_adds(&o, "< ");
+                buf_add(&o, s, (size_t)(nl - s) + 1);
+                s = nl + 1;
+            }
+        }
         buf_adds(&o, buf_str(&c->out));
         if (c->out.len && c->out.data[c->out.len - 1] != '\n')
             buf_adds(&o, "\n");
@@ -480,7 +496,20 @@ int main(int argc, char **argv)
                 full[nprefix + m] = args[m];
             char **env = make_env(c);
             buf out = {0}, err = {0};
-            int code = run(full, env, &out, &err);
+            char stdin_path[4096];
+            if (c->has_in) {
+                snprintf(stdin_path, sizeof stdin_path, "%s/stdin", tmpdir);
+                char *input = substitute(buf_str(&c->in), false);
+                FILE *f = fopen(stdin_path, "w");
+                if (!f || fputs(input, f) < 0 || fclose(f) != 0) {
+                    perror(stdin_path);
+                    return 99;
+                }
+                free(input);
+            }
+            int code = run(full, env, c->has_in ? stdin_path : NULL, &out, &err);
+            if (c->has_in)
+                unlink(stdin_path);
             char *aout = substitute(buf_str(&out), true);
             char *aerr = substitute(buf_str(&err), true);
             total++;
