@@ -22,12 +22,12 @@
 #include "shell.h"
 
 /* Signal handler state: written by the loop thread, read by the handler. */
-static lv_job *_Atomic sig_job;             /* the foreground job, once its task is known */
-static volatile sig_atomic_t sig_starting;  /* a foreground job is being started */
-static volatile sig_atomic_t sig_pending;   /* Ctrl-C came while starting */
-static volatile sig_atomic_t sig_count;     /* Ctrl-C sent to the current foreground job */
-static volatile sig_atomic_t sig_newline;   /* write "\n" after the terminal's "^C" echo */
-static uv_async_t *_Atomic sig_async;       /* wakes the loop for an idle Ctrl-C */
+static lv_job *_Atomic sig_job;            /* the foreground job, once its task is known */
+static volatile sig_atomic_t sig_starting; /* a foreground job is being started */
+static volatile sig_atomic_t sig_pending;  /* Ctrl-C came while starting */
+static volatile sig_atomic_t sig_count;    /* Ctrl-C sent to the current foreground job */
+static volatile sig_atomic_t sig_newline;  /* write "\n" after the terminal's "^C" echo */
+static uv_async_t *_Atomic sig_async;      /* wakes the loop for an idle Ctrl-C */
 
 static void die_on_sigint(void)
 {

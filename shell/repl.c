@@ -39,21 +39,22 @@ typedef enum lv_input_kind {
 typedef struct lv_repl {
     lv_shell *sh;
     lv_input_kind kind;
-    int stdin_flags;    /* fd 0's file status flags before uv_poll_init changed them */
-    bool poll_up;       /* poll is initialised */
-    uv_poll_t poll;     /* fd 0 (tty and stream) */
-    bool eof;           /* end of input */
-    bool interrupted;   /* Ctrl-C while waiting for input (stream, file): leave */
-    char *line;         /* a complete line, malloc'd */
-    bool failed;        /* a line raised an error the cli did not handle */
+    int stdin_flags;  /* fd 0's file status flags before uv_poll_init changed them */
+    bool poll_up;     /* poll is initialised */
+    uv_poll_t poll;   /* fd 0 (tty and stream) */
+    bool eof;         /* end of input */
+    bool interrupted; /* Ctrl-C while waiting for input (stream, file): leave */
+    char *line;       /* a complete line, malloc'd */
+    bool failed;      /* a line raised an error the cli did not handle */
 
     /* tty */
     uv_signal_t winch;
-    bool winch_up;
-    bool reading;       /* readline's handler is installed */
-    bool prompt_reset;  /* Ctrl-C at the prompt: show a fresh one */
-    char *history;      /* the history file, or NULL */
-    char **cands;       /* completion candidates, for the generator */
+    uv_signal_t cont;
+    bool signals_up;
+    bool reading;      /* readline's handler is installed */
+    bool prompt_reset; /* Ctrl-C at the prompt: show a fresh one */
+    char *history;     /* the history file, or NULL */
+    char **cands;      /* completion candidates, for the generator */
     size_t next_cand;
 
     /* stream and file */
@@ -308,6 +309,20 @@ static void on_winch(uv_signal_t *sig, int signum)
         rl_reset_screen_size();
 }
 
+/* Back from Ctrl-Z (SIGTSTP stops us with the default action, as readline's
+ * own handlers are off): the job-control shell has put the terminal back into
+ * its own mode meanwhile, so set ours again and redraw the line. */
+static void on_cont(uv_signal_t *sig, int signum)
+{
+    (void)signum;
+    lv_repl *r = sig->data;
+    if (!r->reading)
+        return;
+    rl_deprep_terminal();
+    rl_prep_terminal(1);
+    rl_forced_update_display();
+}
+
 /* Ctrl-C at the prompt: drop the line, print "^C" and show a fresh prompt. */
 static void tty_interrupt(void *ud)
 {
@@ -366,7 +381,11 @@ static int tty_open(lv_repl *r)
     r->winch.data = r;
     uv_signal_start(&r->winch, on_winch, SIGWINCH);
     uv_unref((uv_handle_t *)&r->winch);
-    r->winch_up = true;
+    uv_signal_init(&r->sh->loop, &r->cont);
+    r->cont.data = r;
+    uv_signal_start(&r->cont, on_cont, SIGCONT);
+    uv_unref((uv_handle_t *)&r->cont);
+    r->signals_up = true;
 
     r->sh->on_idle_interrupt = tty_interrupt;
     r->sh->idle_interrupt_ud = r;
@@ -381,8 +400,10 @@ static void tty_close(lv_repl *r)
         rl_callback_handler_remove();
         r->reading = false;
     }
-    if (r->winch_up)
+    if (r->signals_up) {
         uv_close((uv_handle_t *)&r->winch, NULL);
+        uv_close((uv_handle_t *)&r->cont, NULL);
+    }
     lv_shell_set_interrupt_newline(false);
     free(r->history);
     r->history = NULL;

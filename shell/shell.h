@@ -31,14 +31,14 @@ struct lv_job {
     bool ok;
     bool cancelled;
     volatile sig_atomic_t interrupted; /* Ctrl-C was sent to it (set by the handler) */
-    int value_ref;    /* registry ref of the first result (ok) or the error, or LUA_NOREF */
+    int value_ref; /* registry ref of the first result (ok) or the error, or LUA_NOREF */
 };
 
 struct lv_shell {
     uv_loop_t loop;
     lua_State *L;
-    int cli_ref;   /* registry: the luvirt.cli module table */
-    int start_ref; /* registry: function(f, ...) that first yields once, then runs f */
+    int cli_ref;             /* registry: the luvirt.cli module table */
+    int start_ref;           /* registry: function(f, ...) that first yields once, then runs f */
     uv_async_t sigint_async; /* wakes the loop for a Ctrl-C with no task to interrupt */
     /* Called from the loop for a Ctrl-C at the prompt (no foreground task). */
     void (*on_idle_interrupt)(void *ud);

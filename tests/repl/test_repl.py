@@ -209,6 +209,14 @@ def test_tty(luvirt, root):
         check(term.expect(r"Name:\s+test") is not None, "the shell still works after that")
         term.expect(PROMPT)
 
+        # Stopped and continued (Ctrl-Z, fg) at the prompt: the line editor still works.
+        os.kill(term.pid, signal.SIGSTOP)
+        time.sleep(0.2)
+        os.kill(term.pid, signal.SIGCONT)
+        term.send("domstate te\t\r")
+        check(term.expect(r"\brunning\b") is not None, "the prompt works after SIGSTOP/SIGCONT")
+        term.expect(PROMPT)
+
         # Ctrl-D leaves with status 0.
         term.send("\x04")
         code = term.wait(10)
