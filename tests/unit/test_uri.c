@@ -231,6 +231,63 @@ static void test_bad_uris(void **state)
     check_bad("test:///a\nb", "control character");
 }
 
+/* Random URI-ish strings: each either parses, and then its canonical form parses to
+ * the same parts and the same canonical form, or fails with one line. */
+static void test_random_strings(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "qemutsx+:/@[]?&;=#%0123456789aAfF.-_~ !$'()*,\x01\xc3\xa9";
+    unsigned seed = 12345;
+    char str[48];
+    int parsed = 0;
+    for (int round = 0; round < 20000; round++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t len = (seed >> 16) % (sizeof(str) - 1);
+        /* Most strings start like a URI so that the later parts get exercised. */
+        size_t start = 0;
+        if (round % 4 != 0) {
+            static const char *const heads[] = {"qemu+ssh://", "test:///", "qemu://"};
+            const char *h = heads[round % 3];
+            start = strlen(h);
+            memcpy(str, h, start);
+        }
+        for (size_t i = start; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            str[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+        }
+        str[len > start ? len : start] = '\0';
+
+        lv_uri a, b;
+        lv_error err = {0};
+        if (lv_uri_parse(str, &a, &err) < 0) {
+            assert_int_equal(err.code, LV_ERR_INVALID_ARG);
+            assert_one_line(&err);
+            continue;
+        }
+        parsed++;
+        char *fa = lv_uri_format(&a);
+        if (lv_uri_parse(fa, &b, &err) < 0)
+            fail_msg("'%s' parsed, its canonical form '%s' does not: %s", str, fa, err.message);
+        char *fb = lv_uri_format(&b);
+        assert_string_equal(fa, fb);
+        assert_string_equal(a.scheme, b.scheme);
+        assert_str_or_null(b.user, a.user);
+        assert_str_or_null(b.host, a.host);
+        assert_int_equal(a.port, b.port);
+        assert_string_equal(a.path, b.path);
+        assert_int_equal(a.nparams, b.nparams);
+        for (size_t k = 0; k < a.nparams; k++) {
+            assert_string_equal(a.params[k].name, b.params[k].name);
+            assert_string_equal(a.params[k].value, b.params[k].value);
+        }
+        free(fa);
+        free(fb);
+        lv_uri_clear(&a);
+        lv_uri_clear(&b);
+    }
+    assert_true(parsed > 1000); /* the generator does reach the interesting cases */
+}
+
 static void test_null_error_ok(void **state)
 {
     (void)state;
@@ -243,9 +300,10 @@ static void test_null_error_ok(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_local_uris), cmocka_unit_test(test_remote_uri),
-        cmocka_unit_test(test_query),      cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_bad_uris),   cmocka_unit_test(test_null_error_ok),
+        cmocka_unit_test(test_local_uris),     cmocka_unit_test(test_remote_uri),
+        cmocka_unit_test(test_query),          cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_bad_uris),       cmocka_unit_test(test_null_error_ok),
+        cmocka_unit_test(test_random_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
