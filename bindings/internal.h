@@ -124,6 +124,9 @@ void lv__json_open(lua_State *L);              /* pushes the luvirt.json table *
 /* The one Lua -> JSON text conversion; used by encode and by the shell. */
 int lv__json_encode(lua_State *L, int idx, bool pretty);
 
+/* ---- l_process.c ---- */
+void lv__process_open(lua_State *L); /* adds luvirt.run_interactive */
+
 /* ---- l_connection.c / l_domain.c ---- */
 #define LV_CONNECTION_MT "luvirt.Connection"
 #define LV_DOMAIN_MT "luvirt.Domain"

@@ -99,6 +99,7 @@ static int open_module(lua_State *L)
     lua_pushstring(L, rt->datadir);
     lua_setfield(L, -2, "datadir");
     lv__task_open_lib(L);
+    lv__process_open(L);
     lv__json_open(L);
     lua_setfield(L, -2, "json");
     lv__connection_open_lib(L);
