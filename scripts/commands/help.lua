@@ -26,6 +26,9 @@ return {
         end
         local list, errors = commands.all()
         for _, e in ipairs(errors) do io.stderr:write("warning: ", e, "\n") end
+        for _, s in ipairs(commands.shadowed()) do
+            io.stderr:write(("warning: %s is hidden by %s\n"):format(s.path, s.by))
+        end
         local what = opts.command
         if not what then
             ctx.text = format.all_help(list)

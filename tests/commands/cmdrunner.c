@@ -263,8 +263,18 @@ static char **make_env(const tcase *c)
         env[n++] = strdup(tmp);
     }
     for (size_t i = 0; i < c->nenv; i++) {
-        env = realloc(env, (n + 2) * sizeof(char *));
-        env[n++] = substitute(c->env[i], false);
+        char *e = substitute(c->env[i], false);
+        size_t klen = strcspn(e, "=") + 1;
+        size_t k = 0;
+        while (k < n && strncmp(env[k], e, klen) != 0)
+            k++;
+        if (k < n) { /* the case overrides a fixed variable */
+            free(env[k]);
+            env[k] = e;
+        } else {
+            env = realloc(env, (n + 2) * sizeof(char *));
+            env[n++] = e;
+        }
     }
     env[n] = NULL;
     return env;

@@ -85,3 +85,64 @@ $ bulk-start web1
 --- stderr
 error: unknown command: 'bulk-start'
 --- exit 2
+# Plugin folders: a broken file is a warning in help, a built-in cannot be replaced
+$ help tests
+env LUVIRT_PATH=@DATA@/plugins
+ Tests (help keyword 'tests'):
+    hello-plugin                   say hello
+
+--- stderr
+warning: @DATA@/plugins/broken.lua:3: unexpected symbol near <eof>
+warning: @DATA@/plugins/misnamed.lua: declares name "other" but the file is named "misnamed"
+warning: @DATA@/plugins/list.lua is hidden by @SRCDIR@/scripts/commands/list.lua
+--- exit 0
+$ -e "hello-plugin world --times 2; hi --who there; list --name; hello-plugin x --times many"
+env LUVIRT_PATH=@DATA@/plugins
+hello world
+hello world
+hello there
+test
+
+--- stderr
+error: invalid value 'many' for option --times of command 'hello-plugin': expected an integer
+--- exit 2
+$ broken
+env LUVIRT_PATH=@DATA@/plugins
+--- stderr
+error: @DATA@/plugins/broken.lua:3: unexpected symbol near <eof>
+--- exit 1
+$ misnamed
+env LUVIRT_PATH=@DATA@/plugins
+--- stderr
+error: @DATA@/plugins/misnamed.lua: declares name "other" but the file is named "misnamed"
+--- exit 1
+$ help plugins
+env LUVIRT_PATH=/nonexistent:@DATA@/plugins:@SRCDIR@/scripts/examples
+ Plugins (help keyword 'plugins'):
+    bulk-start                     start several inactive domains at once
+
+--- stderr
+warning: @DATA@/plugins/broken.lua:3: unexpected symbol near <eof>
+warning: @DATA@/plugins/misnamed.lua: declares name "other" but the file is named "misnamed"
+warning: @DATA@/plugins/list.lua is hidden by @SRCDIR@/scripts/commands/list.lua
+--- exit 0
+$ help bulk-start
+env XDG_CONFIG_HOME=@DATA@/xdg
+  NAME
+    bulk-start - start several inactive domains at once
+
+  SYNOPSIS
+    bulk-start [--match <string>] [--paused] [<domain>]...
+
+  DESCRIPTION
+    Start the named domains, and with --match every inactive domain whose name
+    matches a glob, all at the same time (each start runs as its own task).
+    Prints one line per domain; fails when any domain failed to start.
+
+  OPTIONS
+    --match <string>  also start inactive domains matching this glob
+    --paused         leave the guests paused
+    <domain>         domains to start
+    --json           print the result as JSON
+
+--- exit 0

@@ -1,0 +1,1 @@
+../../../../../../scripts/examples/bulk-start.lua
