@@ -1189,6 +1189,9 @@ static int post_parse_controllers(lv_domain_def *def, lv_error *err)
                                 c->model, c->type);
         for (size_t j = 0; j < i; j++) {
             const lv_controller_def *o = &def->controllers[j];
+            /* USB companion controllers share the index of their master */
+            if (o->master_startport.set || c->master_startport.set)
+                continue;
             if (!strcmp(o->type, c->type) && o->index.value == c->index.value)
                 return lv_error_set(err, LV_ERR_INVALID_ARG,
                                     "controller type '%s' index %u is defined twice", c->type,
@@ -1245,7 +1248,7 @@ static int check_chardev(lv_chardev_def *c, const char *kind, lv_error *err)
         return lv_error_set(err, LV_ERR_XML,
                             "XML error: <source append> is only valid for <%s type='file'>",
                             kind);
-    if (streq(c->type, "unix"))
+    if (streq(c->type, "unix") && c->source_path)
         set_default(&c->source_mode, "bind");
     return 0;
 }
@@ -1311,10 +1314,49 @@ static int post_parse_chardevs(lv_domain_def *def, lv_error *err)
     return 0;
 }
 
+static void copy_chardev_source(lv_chardev_def *dst, const lv_chardev_def *src)
+{
+    dst->type = lv_strdup(src->type);
+    dst->source_mode = lv_strdup(src->source_mode);
+    dst->source_path = lv_strdup(src->source_path);
+    dst->source_append = src->source_append;
+}
+
+/* As libvirt does on x86: the first console of target type 'serial' and the first
+ * serial port are the same device, and each implies the other. */
+static void console_compat(lv_domain_def *def)
+{
+    if (def->nserials && !def->nconsoles) {
+        lv_chardev_def *c = lv_malloc0(sizeof(*c));
+        copy_chardev_source(c, &def->serials[0]);
+        c->target_type = lv_strdup("serial");
+        c->target_port.set = true;
+        def->consoles = c;
+        def->nconsoles = 1;
+    } else if (!def->nserials && def->nconsoles &&
+               (!def->consoles[0].target_type || streq(def->consoles[0].target_type, "serial"))) {
+        lv_chardev_def *s = lv_malloc0(sizeof(*s));
+        copy_chardev_source(s, &def->consoles[0]);
+        def->serials = s;
+        def->nserials = 1;
+    }
+}
+
 static int post_parse_devices(lv_domain_def *def, unsigned flags, lv_error *err)
 {
     if (post_parse_disks(def, err) < 0 || post_parse_controllers(def, err) < 0 ||
-        post_parse_nets(def, flags, err) < 0 || post_parse_chardevs(def, err) < 0)
+        post_parse_nets(def, flags, err) < 0)
+        return -1;
+    for (size_t i = 0; i < def->nserials; i++) {
+        if (!def->serials[i].type)
+            return missing(err, "attribute 'type' of element <serial>");
+    }
+    for (size_t i = 0; i < def->nconsoles; i++) {
+        if (!def->consoles[i].type)
+            return missing(err, "attribute 'type' of element <console>");
+    }
+    console_compat(def);
+    if (post_parse_chardevs(def, err) < 0)
         return -1;
 
     for (size_t i = 0; i < def->ninputs; i++) {
