@@ -30,7 +30,14 @@ return {
         local f = assert(io.open(path, "w"))
         f:write(before)
         f:close()
-        local ok, msg, code = luvirt.run_interactive(editor_argv(path))
+        local argv = editor_argv(path)
+        local status, msg, code = luvirt.run_interactive(argv)
+        local ok = status == 0
+        if status and status ~= 0 then
+            msg = ("the editor '%s' exited with status %d; domain '%s' not changed")
+                :format(argv[1], status, name)
+            code = "OPERATION_FAILED"
+        end
         local after
         if ok then
             local rf = io.open(path, "r")
@@ -44,7 +51,8 @@ return {
             return { domain = name, changed = false,
                      message = ("Domain '%s' XML configuration not changed."):format(name) }
         end
-        local ndom = ctx:check(ctx.conn:define(after))
+        local ndom, err = ctx.conn:define(after)
+        if not ndom then ctx:fail(("%s; domain '%s' not changed"):format(err, name), "XML") end
         return { domain = ndom:name(), changed = true,
                  message = ("Domain '%s' XML configuration edited."):format(ndom:name()) }
     end,
