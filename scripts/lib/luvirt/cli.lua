@@ -560,6 +560,9 @@ local function values_for(o)
         return list
     end
     if hint == "file" then return nil end -- the shell completes file names
+    if hint == "uri" then
+        return { "qemu:///session", "qemu:///system", "qemu+ssh://", "test:///default" }
+    end
     if type(hint) == "table" then return hint end
     return {}
 end
