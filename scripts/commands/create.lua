@@ -8,11 +8,11 @@ return {
         .. "stops. The XML is validated first.",
     options = {
         { name = "file", type = "file", positional = true, required = true,
-          help = "file containing an XML domain description" },
+          help = "file containing an XML domain description (or a Lua definition: FILE.lua)" },
         { name = "paused", type = "bool", help = "leave the guest paused after creation" },
     },
     run = function(ctx, opts)
-        local xml = util.read_file(ctx, opts.file)
+        local xml = util.read_definition(ctx, opts.file)
         local dom = ctx:check(ctx.conn:create(xml, { paused = opts.paused or false }))
         local name = dom:name()
         return { domain = name, uuid = dom:uuid(), file = opts.file,

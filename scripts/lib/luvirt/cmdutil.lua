@@ -18,6 +18,27 @@ function M.read_file(ctx, path)
     return text
 end
 
+--- What `define FILE` / `create FILE` pass on: the XML text of FILE, or for a
+--- FILE ending in `.lua` the table it returns (a Lua definition, see
+--- docs/lua-api.md). The Lua file runs with no access to the shell: only
+--- string, math, table, tostring, tonumber, ipairs, pairs.
+function M.read_definition(ctx, path)
+    if not path:match("%.lua$") then return M.read_file(ctx, path) end
+    local env = { string = string, math = math, table = table, tostring = tostring,
+                  tonumber = tonumber, ipairs = ipairs, pairs = pairs }
+    local chunk, err = loadfile(path, "t", env)
+    if not chunk then
+        if not io.open(path, "r") then M.read_file(ctx, path) end
+        ctx:fail(err, "INVALID_ARG")
+    end
+    local ok, def = pcall(chunk)
+    if not ok then ctx:fail(tostring(def), "INVALID_ARG") end
+    if type(def) ~= "table" then
+        ctx:fail(("%s: a definition file must return a table"):format(path), "INVALID_ARG")
+    end
+    return def
+end
+
 --- Declares a command that performs one action on a domain and prints
 --- virsh's message, e.g. action("start", "Domain '%s' started", ...).
 ---@param spec table  name, summary, description, message (format with the name),
