@@ -96,7 +96,8 @@ static char *substitute(const char *s, bool backward)
         if (!hit)
             buf_add(&out, s++, 1);
     }
-    return strdup(buf_str(&out));
+    buf_str(&out);
+    return out.data; /* the caller frees it */
 }
 
 typedef struct tcase {
@@ -128,7 +129,25 @@ static char *read_file(const char *path)
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         buf_add(&b, chunk, n);
     fclose(f);
-    return strdup(buf_str(&b));
+    buf_str(&b);
+    return b.data; /* the caller frees it */
+}
+
+static void free_transcript(transcript *t)
+{
+    for (size_t i = 0; i < t->ncases; i++) {
+        tcase *c = &t->cases[i];
+        free(c->args_line);
+        for (size_t k = 0; k < c->nenv; k++)
+            free(c->env[k]);
+        free(c->env);
+        free(c->in.data);
+        free(c->out.data);
+        free(c->err.data);
+        free(c->trailer.data);
+    }
+    free(t->cases);
+    free(t->header.data);
 }
 
 static int parse_transcript(const char *path, const char *text, transcript *t)
@@ -556,6 +575,7 @@ int main(int argc, char **argv)
         }
         if (regenerate)
             write_transcript(file, &t);
+        free_transcript(&t);
         free(text);
     }
     /* the scratch folder: remove what the runner made (tests may add files; leave those) */
@@ -564,6 +584,7 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/config", tmpdir);
     rmdir(path);
     rmdir(tmpdir);
+    free(prefix);
     if (regenerate) {
         printf("regenerated %d cases: review the diff before committing\n", total);
         return 0;
