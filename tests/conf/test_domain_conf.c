@@ -23,6 +23,7 @@
 #include "conf/domain_conf.h"
 #include "core/alloc.h"
 #include "core/files.h"
+#include "core/strbuf.h"
 
 #ifndef CONF_DATA_DIR
 #error "CONF_DATA_DIR must point at tests/conf/data"
@@ -639,8 +640,38 @@ static void test_template_is_valid(void **state)
     free(xml);
 }
 
-int main(void)
+/* test_domain_conf --format: parse stdin (generating uuid and MACs), print the formatted
+ * XML, or "error: CODE: message" and exit 1. For the deftable spec. */
+static int format_stdin(void)
 {
+    lv_strbuf sb;
+    char buf[4096];
+    size_t n;
+    lv_error err = {0};
+
+    lv_strbuf_init(&sb);
+    lv_strbuf_add(&sb, "");
+    while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+        lv_strbuf_addn(&sb, buf, n);
+    char *xml = lv_strbuf_steal(&sb);
+    lv_domain_def *def = lv_domain_def_parse_xml(xml, LV_DOMAIN_PARSE_GENERATE, &err);
+    free(xml);
+    if (!def) {
+        printf("error: %s: %s\n", lv_error_code_name(err.code), err.message);
+        return 1;
+    }
+    char *out = lv_domain_def_format_xml(def, -1, 0);
+    fputs(out, stdout);
+    free(out);
+    lv_domain_def_free(def);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && !strcmp(argv[1], "--format"))
+        return format_stdin();
+
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden_round_trips),
         cmocka_unit_test(test_shared_fields),
