@@ -168,6 +168,8 @@ static void job_done(void *ud, lua_State *co, bool ok, bool cancelled, int nresu
     lua_pushvalue(co, ok ? -nresults : -1);
     lua_xmove(co, L, 1);
     job->value_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    if (ok && nresults >= 2 && lua_isinteger(co, -nresults + 1))
+        job->status = (int)lua_tointeger(co, -nresults + 1);
 }
 
 void lv_job_start(lv_shell *sh, lv_job *job, int nargs, bool foreground, bool keep_value)
@@ -178,6 +180,7 @@ void lv_job_start(lv_shell *sh, lv_job *job, int nargs, bool foreground, bool ke
     job->foreground = foreground;
     job->keep_value = keep_value;
     job->value_ref = LUA_NOREF;
+    job->status = -1;
     if (foreground) {
         /* stack: f args...  ->  wrapper f args... */
         lua_rawgeti(L, LUA_REGISTRYINDEX, sh->start_ref);

@@ -46,6 +46,7 @@ typedef struct lv_repl {
     bool interrupted; /* Ctrl-C while waiting for input (stream, file): leave */
     char *line;       /* a complete line, malloc'd */
     bool failed;      /* a line raised an error the cli did not handle */
+    int worst;        /* the worst status repl_line reported (its optional second result) */
 
     /* tty */
     uv_signal_t winch;
@@ -132,6 +133,8 @@ static bool run_line(lv_repl *r, const char *line)
         lv_job_push_value(sh, &job);
         keep = !(lua_isboolean(L, -1) && !lua_toboolean(L, -1));
         lua_pop(L, 1);
+        if (job.status > r->worst && job.status <= 255)
+            r->worst = job.status;
     }
     lv_job_clear(sh, &job);
     return keep;
@@ -590,8 +593,12 @@ int lv_repl_run(lv_shell *sh)
     fflush(stdout);
     if (r->interrupted)
         return LV_EXIT_INTERRUPTED;
-    /* A person saw the error; a script feeding lines wants to know. */
-    if (r->failed && r->kind != LV_INPUT_TTY)
-        return LV_EXIT_FAILED;
+    /* A person saw the errors; a program feeding lines wants to know. */
+    if (r->kind != LV_INPUT_TTY) {
+        if (r->worst > 0)
+            return r->worst;
+        if (r->failed)
+            return LV_EXIT_FAILED;
+    }
     return LV_EXIT_OK;
 }

@@ -32,6 +32,7 @@ struct lv_job {
     bool cancelled;
     volatile sig_atomic_t interrupted; /* Ctrl-C was sent to it (set by the handler) */
     int value_ref; /* registry ref of the first result (ok) or the error, or LUA_NOREF */
+    int status;    /* the second result when it is an integer (an exit status), else -1 */
 };
 
 struct lv_shell {
