@@ -10,9 +10,9 @@ local format = require "luvirt.format"
 -- a global cannot break the shell (as nse_main.lua does).
 local io, os, string, table = io, os, string, table
 local error, pcall, xpcall, type, tostring, select, ipairs, pairs, load, loadfile, setmetatable,
-      require, math, debug =
+      require, math, rawget, rawset =
       error, pcall, xpcall, type, tostring, select, ipairs, pairs, load, loadfile, setmetatable,
-      require, math, debug
+      require, math, rawget, rawset
 
 local M = {}
 

@@ -207,7 +207,7 @@ M.SHELL_GUIDE = [[
 | you type | it does |
 |---|---|
 | `= EXPR, ...` | prints the values (`= conn:uri()`, `= #conn:domains()`) |
-| `lua CHUNK` | runs a Lua chunk (`lua for _, d in ipairs(conn:domains()) do print(d:name()) end`); an expression prints its value |
+| `lua CHUNK` | runs a Lua chunk (`lua for _, d in ipairs(conn:domains()) do print(d:name()) end`); an expression prints its value; the rest of the line, `;` included, is Lua |
 | `lua` | enters Lua mode (prompt `lua> `): every line is Lua until a line with a single `.` or Ctrl-D |
 | an unfinished chunk | continues on the next line with the prompt `>> ` |
 
