@@ -575,11 +575,10 @@ int lv_repl_run(lv_shell *sh)
         free(line);
         if (!keep)
             break;
-        /* At the prompt again after Ctrl-D: the terminal may send more. */
-        if (r->kind == LV_INPUT_TTY)
-            r->eof = false;
-        if (r->kind == LV_INPUT_TTY)
+        if (r->kind == LV_INPUT_TTY) {
+            r->eof = false; /* the cli took a Ctrl-D back: the terminal may send more */
             start_refresh(sh);
+        }
     }
 
     if (r->kind == LV_INPUT_TTY)
