@@ -851,6 +851,11 @@ static const lv__xb_elem video_elem = {
         INFO(lv_video_def)),
 };
 
+static const lv__xb_elem watchdog_elem = {
+    .attrs = ATTRS(AE("model", lv_watchdog_def, model, "itco"),
+                   AE("action", lv_watchdog_def, action, "reset")),
+};
+
 static const lv__xb_elem memballoon_elem = {
     .attrs = ATTRS(AE("model", lv_memballoon_def, model, "virtio", "virtio-transitional",
                       "virtio-non-transitional", "none"),
@@ -914,9 +919,11 @@ static const lv__xb_elem domain_elem = {
                 INL("loader",
                     .attrs = ATTRS(A("readonly", YESNO, D, os.loader_readonly),
                                    A("secure", YESNO, D, os.loader_secure),
-                                   AE("type", D, os.loader_type, "rom", "pflash")),
+                                   AE("type", D, os.loader_type, "rom", "pflash"),
+                                   AE("format", D, os.loader_format, "raw", "qcow2")),
                     .text = LV__XB_STR, .text_off = offsetof(D, os.loader)),
-                INL("nvram", .attrs = ATTRS(A("template", STR, D, os.nvram_template)),
+                INL("nvram", .attrs = ATTRS(A("template", STR, D, os.nvram_template),
+                                            AE("format", D, os.nvram_format, "raw", "qcow2")),
                     .text = LV__XB_STR, .text_off = offsetof(D, os.nvram)),
                 TXT("kernel", STR, D, os.kernel), TXT("initrd", STR, D, os.initrd),
                 TXT("cmdline", STR, D, os.cmdline),
@@ -943,7 +950,13 @@ static const lv__xb_elem domain_elem = {
                             .attrs = ATTRS(A("state", ONOFF, D, features.hv_spinlocks),
                                            A("retries", UINT, D, features.hv_spinlocks_retries))),
                         HV("vpindex", hv_vpindex), HV("runtime", hv_runtime),
-                        HV("synic", hv_synic), HV("stimer", hv_stimer), HV("reset", hv_reset),
+                        HV("synic", hv_synic),
+                        INL("stimer", .attrs = ATTRS(A("state", ONOFF, D, features.hv_stimer)),
+                            .children = CHILDREN(HV("direct", hv_stimer_direct))),
+                        HV("reset", hv_reset),
+                        INL("vendor_id",
+                            .attrs = ATTRS(A("state", ONOFF, D, features.hv_vendor_id),
+                                           A("value", STR, D, features.hv_vendor_id_value))),
                         HV("frequencies", hv_frequencies),
                         HV("reenlightenment", hv_reenlightenment), HV("tlbflush", hv_tlbflush),
                         HV("ipi", hv_ipi), HV("evmcs", hv_evmcs))),
@@ -1017,6 +1030,7 @@ static const lv__xb_elem domain_elem = {
                 LIST("graphics", D, graphics, ngraphics, lv_graphics_def, &graphics_elem),
                 LIST("audio", D, audios, naudios, lv_audio_def, &audio_elem),
                 LIST("video", D, videos, nvideos, lv_video_def, &video_elem),
+                LIST("watchdog", D, watchdogs, nwatchdogs, lv_watchdog_def, &watchdog_elem),
                 ONE("memballoon", D, memballoon, lv_memballoon_def, &memballoon_elem),
                 LIST("rng", D, rngs, nrngs, lv_rng_def, &rng_elem))),
         LIST("seclabel", D, seclabels, nseclabels, lv_seclabel_def, &seclabel_elem)),
@@ -1424,6 +1438,14 @@ static int post_parse_devices(lv_domain_def *def, unsigned flags, lv_error *err)
     }
     if (def->nvideos && !primary && def->videos[0].model_primary == LV_TRISTATE_ABSENT)
         def->videos[0].model_primary = LV_TRISTATE_YES;
+    for (size_t i = 0; i < def->nwatchdogs; i++) {
+        if (!def->watchdogs[i].model)
+            return missing(err, "attribute 'model' of element <watchdog>");
+        set_default(&def->watchdogs[i].action, "reset");
+    }
+    if (def->nwatchdogs > 1)
+        return lv_error_set(err, LV_ERR_CONFIG_UNSUPPORTED,
+                            "unsupported configuration: only one <watchdog> is supported");
     if (def->memballoon && !def->memballoon->model)
         return missing(err, "attribute 'model' of element <memballoon>");
     for (size_t i = 0; i < def->nrngs; i++) {

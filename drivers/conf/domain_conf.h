@@ -164,6 +164,12 @@ typedef struct lv_memballoon_def {
     lv_device_info info;
 } lv_memballoon_def;
 
+/* Only the watchdog every q35 machine has anyway, as newer libvirt writes it. */
+typedef struct lv_watchdog_def {
+    char *model;  /* itco */
+    char *action; /* reset */
+} lv_watchdog_def;
+
 typedef struct lv_rng_def {
     char *model;         /* virtio */
     lv_opt_uint rate_bytes, rate_period;
@@ -195,8 +201,9 @@ typedef struct lv_os_def {
     size_t nfirmware_features;
     char *loader; /* path */
     lv_tristate loader_readonly, loader_secure;
-    char *loader_type; /* rom, pflash */
-    char *nvram, *nvram_template;
+    char *loader_type;   /* rom, pflash */
+    char *loader_format; /* raw, qcow2 */
+    char *nvram, *nvram_template, *nvram_format;
     char *kernel, *initrd, *cmdline;
     lv_boot_dev *boot;
     size_t nboot;
@@ -216,6 +223,8 @@ typedef struct lv_features_def {
     lv_tristate hv_relaxed, hv_vapic, hv_spinlocks, hv_vpindex, hv_runtime, hv_synic, hv_stimer,
         hv_reset, hv_frequencies, hv_reenlightenment, hv_tlbflush, hv_ipi, hv_evmcs;
     lv_opt_uint hv_spinlocks_retries;
+    lv_tristate hv_stimer_direct, hv_vendor_id;
+    char *hv_vendor_id_value;
     bool present; /* a <features> element at all */
 } lv_features_def;
 
@@ -298,6 +307,8 @@ struct lv_domain_def {
     size_t naudios;
     lv_video_def *videos;
     size_t nvideos;
+    lv_watchdog_def *watchdogs;
+    size_t nwatchdogs;
     lv_memballoon_def *memballoon; /* NULL when none */
     lv_rng_def *rngs;
     size_t nrngs;
