@@ -226,6 +226,21 @@ def test_tty(luvirt, root):
             print("---- transcript ----\n" + term.transcript() + "\n---- end ----")
         term.kill()
 
+    # A new session reads the history file: Up recalls the last line of the last one.
+    term = Terminal([luvirt, "-c", URI], sandbox_env(root))
+    try:
+        term.expect(PROMPT)
+        term.send("\x1b[A")
+        check(term.expect(r"domstate test", 5) is not None,
+              "a new session recalls the previous session's last line")
+        term.send("\r")
+        check(term.expect(r"\brunning\b") is not None, "and runs it")
+        term.expect(PROMPT)
+        term.send("\x04")
+        check(term.wait(10) == 0, "the second session ends with status 0")
+    finally:
+        term.kill()
+
 
 def run(argv, env, stdin=None, input_=None, cwd=None, timeout=20):
     return subprocess.run(argv, env=env, stdin=stdin, input=input_, cwd=cwd,
