@@ -181,6 +181,8 @@ int main(int argc, char **argv)
         lua_pop(L, 1);
         goto out;
     }
+    /* After a Ctrl-C the terminal shows "^C": end that line before the error. */
+    lv_shell_set_interrupt_newline(isatty(STDERR_FILENO));
     if (load_cli(sh) < 0)
         goto out;
 

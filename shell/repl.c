@@ -392,7 +392,6 @@ static int tty_open(lv_repl *r)
 
     r->sh->on_idle_interrupt = tty_interrupt;
     r->sh->idle_interrupt_ud = r;
-    lv_shell_set_interrupt_newline(true);
     start_refresh(r->sh);
     return 0;
 }
@@ -407,7 +406,6 @@ static void tty_close(lv_repl *r)
         uv_close((uv_handle_t *)&r->winch, NULL);
         uv_close((uv_handle_t *)&r->cont, NULL);
     }
-    lv_shell_set_interrupt_newline(false);
     free(r->history);
     r->history = NULL;
 }

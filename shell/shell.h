@@ -70,7 +70,8 @@ void lv_job_report(lv_shell *sh, const lv_job *job);
  * sh->on_idle_interrupt when none runs) and ignores SIGPIPE. */
 int lv_shell_signals_init(lv_shell *sh);
 void lv_shell_signals_close(lv_shell *sh);
-/* Whether the SIGINT handler writes a newline after the terminal's "^C" echo. */
+/* Whether the SIGINT handler writes a newline to stderr when it interrupts a task
+ * (after the terminal's "^C" echo). */
 void lv_shell_set_interrupt_newline(bool on);
 
 /* ---- repl.c ---- */
