@@ -1,5 +1,7 @@
-/* luvirt.run_interactive(argv): run a program on the user's terminal (an
- * editor for `edit`) and wait for it without blocking the loop. uv_spawn with
+/* luvirt.run_interactive(argv) and luvirt.listdir(dir): small host helpers.
+ *
+ * run_interactive runs a program on the user's terminal (an
+ * editor for `edit`) and waits for it without blocking the loop. uv_spawn with
  * an argv array: never a shell string. */
 #include <stdlib.h>
 #include <string.h>
@@ -94,8 +96,43 @@ static int l_run_interactive(lua_State *L)
     return lv__call_wait(L, call);
 }
 
+
+/* luvirt.listdir(dir): the entry names of a local folder, sorted. A local
+ * directory read is not a wait the loop should yield on (as lua's own io is
+ * not), so this is libuv's synchronous scandir and works in any context,
+ * including completion callbacks. */
+static int l_listdir(lua_State *L)
+{
+    const char *dir = luaL_checkstring(L, 1);
+    uv_fs_t req;
+    int rc = uv_fs_scandir(NULL, &req, dir, 0, NULL);
+    if (rc < 0) {
+        uv_fs_req_cleanup(&req);
+        lua_pushnil(L);
+        lua_pushfstring(L, "cannot list '%s': %s", dir, uv_strerror(rc));
+        lua_pushstring(L, "SYSTEM");
+        return 3;
+    }
+    lua_createtable(L, rc, 0);
+    uv_dirent_t ent;
+    int i = 0;
+    while (uv_fs_scandir_next(&req, &ent) != UV_EOF) {
+        lua_pushstring(L, ent.name);
+        lua_rawseti(L, -2, ++i);
+    }
+    uv_fs_req_cleanup(&req);
+    lua_getglobal(L, "table");
+    lua_getfield(L, -1, "sort");
+    lua_pushvalue(L, -3);
+    lua_call(L, 1, 0);
+    lua_pop(L, 1);
+    return 1;
+}
+
 void lv__process_open(lua_State *L)
 {
     lua_pushcfunction(L, l_run_interactive);
     lua_setfield(L, -2, "run_interactive");
+    lua_pushcfunction(L, l_listdir);
+    lua_setfield(L, -2, "listdir");
 }

@@ -95,17 +95,17 @@ static void finish(lv_task *task, bool ok, int nresults)
     task->co = NULL;
     unlink_task(task);
 
-    /* Wake whoever waits for this one (they hold the Task handle, so task lives). */
+    /* Whoever waits holds the Task handle; once they are woken the handle may
+     * be collected and free the task, so take what is needed first. */
     size_t n = task->nwaiters;
     lv_call **waiters = task->waiters;
     task->waiters = NULL;
     task->nwaiters = 0;
+    if (!task->has_handle)
+        free_task(task);
     for (size_t i = 0; i < n; i++)
         lv__call_complete(waiters[i]);
     free(waiters);
-
-    if (!task->has_handle)
-        free_task(task);
 }
 
 void lv__task_resume(lv_task *task, int nargs)

@@ -86,18 +86,7 @@ end
 
 --- Lists the `.lua` files of a folder (names without `.lua`), sorted.
 function M.listdir(dir)
-    local names = {}
-    local ok, luvirt = pcall(require, "luvirt")
-    if ok and type(luvirt) == "table" and luvirt.listdir then
-        local list = luvirt.listdir(dir)
-        for _, n in ipairs(list or {}) do names[#names + 1] = n end
-    else
-        local okl, lfs = pcall(require, "lfs")
-        if not okl then return {} end
-        local okd, iter, state = pcall(lfs.dir, dir)
-        if not okd then return {} end
-        for n in iter, state do names[#names + 1] = n end
-    end
+    local names = require("luvirt").listdir(dir) or {}
     local out = {}
     for _, n in ipairs(names) do
         local base = n:match("^([%w][%w_%-]*)%.lua$")

@@ -1,4 +1,4 @@
--- The cli over the stand-in module (mock/luvirt.lua): completion, prompts, Lua lines.
+-- The cli against the real module and test:///default: completion, prompts, Lua lines.
 local cli = require "luvirt.cli"
 
 describe("cli.complete", function()
