@@ -20,6 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+
 #include "conf/domain_conf.h"
 #include "core/alloc.h"
 #include "core/files.h"
@@ -292,6 +294,58 @@ static void test_vnc_password_is_secret(void **state)
     free(plain);
     free(secure);
     lv_domain_def_free(def);
+}
+
+static void test_metadata_namespaces(void **state)
+{
+    /* the namespace is declared on <domain>, not on the metadata element */
+    const char *xml = "<domain type='qemu' xmlns:x='urn:example:x'><name>m</name>"
+                      "<metadata><!-- note --><x:app a='1'><x:v>t &amp; u</x:v></x:app>"
+                      "<y:other xmlns:y='urn:example:y'/></metadata>"
+                      "<memory>1024</memory><os><type>hvm</type></os></domain>";
+    lv_error err = {0};
+    lv_domain_def *def = lv_domain_def_parse_xml(xml, 0, &err);
+
+    (void)state;
+    if (!def)
+        fail_msg("%s", err.message);
+    char *out = lv_domain_def_format_xml(def, -1, 0);
+    assert_non_null(strstr(out, "  <metadata>\n"
+                                "    <x:app xmlns:x=\"urn:example:x\" a=\"1\">\n"
+                                "      <x:v>t &amp; u</x:v>\n"
+                                "    </x:app>\n"
+                                "    <y:other xmlns:y=\"urn:example:y\"/>\n"
+                                "  </metadata>\n"));
+    lv_domain_def *again = lv_domain_def_parse_xml(out, 0, &err);
+    assert_non_null(again);
+    char *out2 = lv_domain_def_format_xml(again, -1, 0);
+    assert_string_equal(out, out2);
+    free(out2);
+    free(out);
+    lv_domain_def_free(again);
+    lv_domain_def_free(def);
+}
+
+static void test_parse_node(void **state)
+{
+    const char *xml = "<node><domain type='test'><name>inner</name><memory>1024</memory>"
+                      "<os><type>linux</type></os></domain><network/></node>";
+    xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "node.xml", NULL, XML_PARSE_NONET);
+    lv_error err = {0};
+
+    (void)state;
+    assert_non_null(doc);
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    lv_domain_def *def = lv_domain_def_parse_node(root->children, 0, &err);
+    if (!def)
+        fail_msg("%s", err.message);
+    assert_string_equal(def->name, "inner");
+    assert_string_equal(def->os_type, "linux");
+    lv_domain_def_free(def);
+    assert_null(lv_domain_def_parse_node(root->children->next, 0, &err));
+    assert_int_equal(err.code, LV_ERR_XML);
+    assert_string_equal(err.message, "XML error: expected a <domain> element, found <network>");
+    xmlFreeDoc(doc);
 }
 
 /* ---- generated parts ---------------------------------------------------------------------- */
@@ -677,6 +731,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_shared_fields),
         cmocka_unit_test(test_running_id_and_inactive),
         cmocka_unit_test(test_vnc_password_is_secret),
+        cmocka_unit_test(test_metadata_namespaces),
+        cmocka_unit_test(test_parse_node),
         cmocka_unit_test(test_generate),
         cmocka_unit_test(test_template_is_valid),
         cmocka_unit_test(test_refusals),
