@@ -98,7 +98,8 @@ class Terminal:
                 return None
 
     def mark(self):
-        return len(self.text())
+        """The position after the last match (stable: later output cannot shift it)."""
+        return self.pos
 
     def settle(self, seconds):
         """Reads whatever comes for a while."""
