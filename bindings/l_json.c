@@ -13,7 +13,10 @@
 #define JSON_OBJECT_MT "luvirt.json.object"
 #define JSON_MAX_DEPTH 64
 
-static json_object *to_json(lua_State *L, int idx, int depth);
+/* Conversion never raises half-way (that would leak what was built): on a
+ * value JSON cannot hold it frees its part, leaves a message on the Lua stack
+ * and returns -1; the caller raises once everything is freed. */
+static int to_json(lua_State *L, int idx, int depth, json_object **out);
 
 static int compare_keys(const void *a, const void *b)
 {
@@ -59,27 +62,39 @@ static lua_Integer array_length(lua_State *L, int idx)
     return n == max ? n : -1;
 }
 
-static json_object *table_to_json(lua_State *L, int idx, int depth)
+static int array_to_json(lua_State *L, int idx, int depth, lua_Integer n, json_object **out)
 {
-    lua_Integer n = is_marked_object(L, idx) ? -1 : array_length(L, idx);
-    if (n >= 0) {
-        json_object *arr = json_object_new_array_ext((int)n);
-        for (lua_Integer i = 1; i <= n; i++) {
-            lua_rawgeti(L, idx, i);
-            json_object_array_add(arr, to_json(L, lua_gettop(L), depth + 1));
-            lua_pop(L, 1);
+    json_object *arr = json_object_new_array_ext((int)n);
+    for (lua_Integer i = 1; i <= n; i++) {
+        json_object *item = NULL;
+        lua_rawgeti(L, idx, i);
+        int rc = to_json(L, lua_gettop(L), depth + 1, &item);
+        if (rc < 0) {
+            lua_remove(L, -2); /* the element; the message stays */
+            json_object_put(arr);
+            return -1;
         }
-        return arr;
+        lua_pop(L, 1);
+        json_object_array_add(arr, item);
     }
-    /* Collect string keys, sorted; other key types are an error. */
+    *out = arr;
+    return 0;
+}
+
+static int object_to_json(lua_State *L, int idx, int depth, json_object **out)
+{
+    /* Sorted string keys, so output is stable; other key types are refused. */
     size_t count = 0, cap = 16;
     const char **keys = malloc(cap * sizeof(*keys));
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
         if (lua_type(L, -1) != LUA_TSTRING) {
+            const char *type = luaL_typename(L, -1);
+            lua_pop(L, 1);
             free(keys);
-            luaL_error(L, "json.encode: object keys must be strings, got a %s", luaL_typename(L, -1));
+            lua_pushfstring(L, "json.encode: object keys must be strings, got a %s", type);
+            return -1;
         }
         if (count == cap)
             keys = realloc(keys, (cap *= 2) * sizeof(*keys));
@@ -88,50 +103,72 @@ static json_object *table_to_json(lua_State *L, int idx, int depth)
     qsort(keys, count, sizeof(*keys), compare_keys);
     json_object *obj = json_object_new_object();
     for (size_t i = 0; i < count; i++) {
+        json_object *item = NULL;
         lua_getfield(L, idx, keys[i]);
-        json_object_object_add(obj, keys[i], to_json(L, lua_gettop(L), depth + 1));
+        if (to_json(L, lua_gettop(L), depth + 1, &item) < 0) {
+            lua_remove(L, -2);
+            json_object_put(obj);
+            free(keys);
+            return -1;
+        }
         lua_pop(L, 1);
+        json_object_object_add(obj, keys[i], item);
     }
     free(keys);
-    return obj;
+    *out = obj;
+    return 0;
 }
 
-static json_object *to_json(lua_State *L, int idx, int depth)
+static int to_json(lua_State *L, int idx, int depth, json_object **out)
 {
-    if (depth > JSON_MAX_DEPTH)
-        luaL_error(L, "json.encode: nesting deeper than %d (a cycle?)", JSON_MAX_DEPTH);
+    *out = NULL;
+    if (depth > JSON_MAX_DEPTH) {
+        lua_pushfstring(L, "json.encode: nesting deeper than %d (a cycle?)", JSON_MAX_DEPTH);
+        return -1;
+    }
+    luaL_checkstack(L, 4, "json.encode");
     switch (lua_type(L, idx)) {
     case LUA_TNIL:
-        return NULL;
+        return 0;
     case LUA_TBOOLEAN:
-        return json_object_new_boolean(lua_toboolean(L, idx));
+        *out = json_object_new_boolean(lua_toboolean(L, idx));
+        return 0;
     case LUA_TNUMBER:
-        if (lua_isinteger(L, idx))
-            return json_object_new_int64(lua_tointeger(L, idx));
-        {
-            double d = lua_tonumber(L, idx);
-            if (!isfinite(d))
-                luaL_error(L, "json.encode: %f cannot be written in JSON", d);
-            return json_object_new_double(d);
+        if (lua_isinteger(L, idx)) {
+            *out = json_object_new_int64(lua_tointeger(L, idx));
+            return 0;
         }
+        if (!isfinite(lua_tonumber(L, idx))) {
+            lua_pushfstring(L, "json.encode: %f cannot be written in JSON", lua_tonumber(L, idx));
+            return -1;
+        }
+        *out = json_object_new_double(lua_tonumber(L, idx));
+        return 0;
     case LUA_TSTRING:
-        return json_object_new_string_len(lua_tostring(L, idx), (int)lua_rawlen(L, idx));
-    case LUA_TTABLE:
-        return table_to_json(L, idx, depth);
+        *out = json_object_new_string_len(lua_tostring(L, idx), (int)lua_rawlen(L, idx));
+        return 0;
+    case LUA_TTABLE: {
+        lua_Integer n = is_marked_object(L, idx) ? -1 : array_length(L, idx);
+        if (n >= 0)
+            return array_to_json(L, idx, depth, n, out);
+        return object_to_json(L, idx, depth, out);
+    }
     case LUA_TLIGHTUSERDATA:
         if (is_json_null(L, idx))
-            return NULL;
+            return 0;
         /* fall through */
     default:
-        luaL_error(L, "json.encode: cannot encode a %s value", luaL_typename(L, idx));
-        return NULL;
+        lua_pushfstring(L, "json.encode: cannot encode a %s value", luaL_typename(L, idx));
+        return -1;
     }
 }
 
 int lv__json_encode(lua_State *L, int idx, bool pretty)
 {
     idx = lua_absindex(L, idx);
-    json_object *obj = to_json(L, idx, 0);
+    json_object *obj = NULL;
+    if (to_json(L, idx, 0, &obj) < 0)
+        return lua_error(L);
     int flags = pretty ? (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED)
                        : JSON_C_TO_STRING_PLAIN;
     flags |= JSON_C_TO_STRING_NOSLASHESCAPE;
