@@ -363,7 +363,14 @@ out:
 
 static int memory_parse(xmlNodePtr node, void *field, lv__xb_ctx *ctx)
 {
-    return parse_size_element(node, field, ctx, NULL);
+    char where[300];
+
+    if (parse_size_element(node, field, ctx, NULL) < 0)
+        return -1;
+    if (*(uint64_t *)field == 0)
+        return lv_error_set(ctx->err, LV_ERR_INVALID_ARG, "invalid size 0 in %s: must be larger "
+                            "than zero", where_buf(node, where, sizeof(where)));
+    return 0;
 }
 
 static bool memory_is_set(const void *field)
@@ -594,7 +601,7 @@ static void vcpu_format(const void *field, const char *name, lv_strbuf *sb, int 
                    def->vcpu_placement ? def->vcpu_placement : "static");
     if (def->vcpu_cpuset) {
         lv_strbuf_add(sb, " cpuset='");
-        lv_strbuf_add_xml_escaped(sb, def->vcpu_cpuset);
+        lv__xb_escape(sb, def->vcpu_cpuset, true);
         lv_strbuf_add(sb, "'");
     }
     if (def->vcpus_current && def->vcpus_current != def->vcpus)
@@ -1767,7 +1774,7 @@ static char *format_def(const lv_domain_def *def, int id, unsigned flags)
 
     lv_strbuf_init(&sb);
     lv_strbuf_add(&sb, "<domain type='");
-    lv_strbuf_add_xml_escaped(&sb, def->virt_type ? def->virt_type : "qemu");
+    lv__xb_escape(&sb, def->virt_type ? def->virt_type : "qemu", true);
     lv_strbuf_add(&sb, "'");
     if (id >= 0)
         lv_strbuf_addf(&sb, " id='%d'", id);
@@ -1818,4 +1825,46 @@ lv_disk_def *lv_domain_def_find_disk(const lv_domain_def *def, const char *dev)
             return &def->disks[i];
     }
     return NULL;
+}
+
+/* Text the XML can carry and give back: valid UTF-8 without control characters
+ * other than TAB, LF and CR. */
+static int check_text(const char *what, const char *text, lv_error *err)
+{
+    const unsigned char *p = (const unsigned char *)text;
+
+    while (*p) {
+        if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+            return lv_error_set(err, LV_ERR_INVALID_ARG,
+                                "a domain %s cannot contain control character 0x%02x", what, *p);
+        size_t left = strlen((const char *)p);
+        int len = left < 4 ? (int)left : 4;
+        if (xmlGetUTF8Char(p, &len) < 0 || len < 1)
+            return lv_error_set(err, LV_ERR_INVALID_ARG, "a domain %s must be valid UTF-8",
+                                what);
+        p += len;
+    }
+    return 0;
+}
+
+int lv_domain_def_set_title(lv_domain_def *def, const char *text, lv_error *err)
+{
+    if (text && *text) {
+        if (strpbrk(text, "\r\n"))
+            return lv_error_set(err, LV_ERR_INVALID_ARG, "a domain title must be a single line");
+        if (check_text("title", text, err) < 0)
+            return -1;
+    }
+    free(def->title);
+    def->title = text && *text ? lv_strdup(text) : NULL;
+    return 0;
+}
+
+int lv_domain_def_set_description(lv_domain_def *def, const char *text, lv_error *err)
+{
+    if (text && *text && check_text("description", text, err) < 0)
+        return -1;
+    free(def->description);
+    def->description = text && *text ? lv_strdup(text) : NULL;
+    return 0;
 }

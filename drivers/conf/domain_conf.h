@@ -347,6 +347,12 @@ char *lv_domain_def_format_xml(const lv_domain_def *def, int id, unsigned flags)
 lv_domain_def *lv_domain_def_copy(const lv_domain_def *def);
 void lv_domain_def_free(lv_domain_def *def);
 
+/* Set (text NULL or "": remove) the title or description after checking it can be
+ * written as XML and read back: valid UTF-8, no control characters but TAB, LF,
+ * CR; a title is one line. On failure def is unchanged. */
+int lv_domain_def_set_title(lv_domain_def *def, const char *text, lv_error *err);
+int lv_domain_def_set_description(lv_domain_def *def, const char *text, lv_error *err);
+
 /* The disk whose <target dev> is dev, or NULL. */
 lv_disk_def *lv_domain_def_find_disk(const lv_domain_def *def, const char *dev);
 

@@ -125,6 +125,18 @@ static int parse_int(const char *s, int *out)
     return 0;
 }
 
+static char *trim_dup(const char *s)
+{
+    size_t n;
+
+    while (isspace((unsigned char)*s))
+        s++;
+    n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    return lv_strndup(s, n);
+}
+
 /* what: "attribute 'bus' of element <target> in <disk>" or "element <vcpu>". */
 static int store_value(lv__xb_type type, const char *const *values, void *field, const char *val,
                        const char *what, lv__xb_ctx *ctx)
@@ -185,8 +197,12 @@ static int store_value(lv__xb_type type, const char *const *values, void *field,
     }
     case LV__XB_MAC: {
         unsigned char mac[LV_MAC_LEN];
+        char *trimmed = trim_dup(val);
+        int rc;
         char out[LV_MAC_STRING_LEN];
-        if (lv_mac_parse(val, mac, &sub) < 0)
+        rc = lv_mac_parse(trimmed, mac, &sub);
+        free(trimmed);
+        if (rc < 0)
             return lv_error_set(ctx->err, LV_ERR_INVALID_ARG, "invalid MAC address '%s' in %s: %s",
                                 val, what, sub.message);
         lv_mac_format(mac, out);
@@ -194,11 +210,15 @@ static int store_value(lv__xb_type type, const char *const *values, void *field,
         *(char **)field = lv_strdup(out);
         return 0;
     }
-    case LV__XB_UUID:
-        if (lv_uuid_parse(val, field, &sub) < 0)
+    case LV__XB_UUID: {
+        char *trimmed = trim_dup(val);
+        int rc = lv_uuid_parse(trimmed, field, &sub);
+        free(trimmed);
+        if (rc < 0)
             return lv_error_set(ctx->err, LV_ERR_INVALID_ARG, "invalid UUID '%s' in %s: %s", val,
                                 what, sub.message);
         return 0;
+    }
     }
     return 0;
 }
@@ -389,7 +409,36 @@ bool lv__xb_is_set(const lv__xb_elem *e, const void *base)
     return false;
 }
 
-static void format_value(lv__xb_type type, unsigned width, const void *field, lv_strbuf *sb)
+/* Escapes s so that parsing gives s back: beyond & < > ' ", a CR in text and
+ * CR, LF and TAB in attribute values become character references (XML parsers
+ * normalise them otherwise). */
+void lv__xb_escape(lv_strbuf *sb, const char *s, bool attr)
+{
+    const char *start = s;
+
+    for (; *s; s++) {
+        const char *ref = NULL;
+        if (*s == '\r')
+            ref = "&#13;";
+        else if (attr && *s == '\n')
+            ref = "&#10;";
+        else if (attr && *s == '\t')
+            ref = "&#9;";
+        if (!ref)
+            continue;
+        if (s > start) {
+            char *chunk = lv_strndup(start, (size_t)(s - start));
+            lv_strbuf_add_xml_escaped(sb, chunk);
+            free(chunk);
+        }
+        lv_strbuf_add(sb, ref);
+        start = s + 1;
+    }
+    lv_strbuf_add_xml_escaped(sb, start);
+}
+
+static void format_value(lv__xb_type type, unsigned width, const void *field, lv_strbuf *sb,
+                         bool attr)
 {
     switch (type) {
     case LV__XB_NONE:
@@ -398,7 +447,7 @@ static void format_value(lv__xb_type type, unsigned width, const void *field, lv
     case LV__XB_STR:
     case LV__XB_ENUM:
     case LV__XB_MAC:
-        lv_strbuf_add_xml_escaped(sb, *(char *const *)field);
+        lv__xb_escape(sb, *(char *const *)field, attr);
         break;
     case LV__XB_UINT:
         lv_strbuf_addf(sb, "%u", ((const lv_opt_uint *)field)->value);
@@ -484,12 +533,12 @@ static void format_elem(const lv__xb_elem *e, const char *name, const void *base
         if (!value_is_set(a->type, CFIELD(base, a->off)))
             continue;
         lv_strbuf_addf(sb, " %s='", a->name);
-        format_value(a->type, a->width, CFIELD(base, a->off), sb);
+        format_value(a->type, a->width, CFIELD(base, a->off), sb, true);
         lv_strbuf_add(sb, "'");
     }
     if (e->text != LV__XB_NONE && value_is_set(e->text, CFIELD(base, e->text_off))) {
         lv_strbuf_add(sb, ">");
-        format_value(e->text, 0, CFIELD(base, e->text_off), sb);
+        format_value(e->text, 0, CFIELD(base, e->text_off), sb, false);
         lv_strbuf_addf(sb, "</%s>\n", name);
     } else if (has_children_to_format(e, base)) {
         lv_strbuf_add(sb, ">\n");

@@ -111,5 +111,7 @@ int lv__xb_unsupported_element(xmlNodePtr node, lv__xb_ctx *ctx);
 char *lv__xb_text(xmlNodePtr node, lv__xb_ctx *ctx);
 int lv__xb_parse_uint(const char *s, int base, unsigned long long max, unsigned long long *out);
 void lv__xb_indent(lv_strbuf *sb, int indent);
+/* XML-escapes s; attr: for an attribute value (also CR, LF, TAB as references). */
+void lv__xb_escape(lv_strbuf *sb, const char *s, bool attr);
 
 #endif

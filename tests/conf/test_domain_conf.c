@@ -348,6 +348,46 @@ static void test_parse_node(void **state)
     xmlFreeDoc(doc);
 }
 
+static void test_setters_and_escaping(void **state)
+{
+    lv_domain_def *def = parse_file("minimal.xml", 0);
+    lv_error err = {0};
+
+    (void)state;
+    assert_int_equal(lv_domain_def_set_title(def, "two\nlines", &err), -1);
+    assert_int_equal(err.code, LV_ERR_INVALID_ARG);
+    assert_string_equal(err.message, "a domain title must be a single line");
+    assert_int_equal(lv_domain_def_set_description(def, "bell\a", &err), -1);
+    assert_string_equal(err.message, "a domain description cannot contain control character 0x07");
+    assert_int_equal(lv_domain_def_set_description(def, "bad \xff utf8", &err), -1);
+    assert_string_equal(err.message, "a domain description must be valid UTF-8");
+    assert_null(def->description);
+    assert_int_equal(lv_domain_def_set_title(def, "Caf\xc3\xa9 <&> 'x'", &err), 0);
+    assert_int_equal(lv_domain_def_set_description(def, "a\r\nb\tc\n", &err), 0);
+    /* text and attribute values that XML parsers would normalise survive a round trip */
+    free(def->disks);
+    def->disks = lv_malloc0(sizeof(*def->disks));
+    def->ndisks = 1;
+    def->disks[0].type = lv_strdup("file");
+    def->disks[0].device = lv_strdup("disk");
+    def->disks[0].source_file = lv_strdup("/odd\tname\nwith\r'quotes\"");
+    def->disks[0].target_dev = lv_strdup("vda");
+    def->disks[0].target_bus = lv_strdup("virtio");
+
+    char *xml = lv_domain_def_format_xml(def, -1, 0);
+    lv_domain_def *again = lv_domain_def_parse_xml(xml, 0, &err);
+    if (!again)
+        fail_msg("%s\n%s", err.message, xml);
+    assert_string_equal(again->title, "Caf\xc3\xa9 <&> 'x'");
+    assert_string_equal(again->description, "a\r\nb\tc\n");
+    assert_string_equal(again->disks[0].source_file, "/odd\tname\nwith\r'quotes\"");
+    assert_int_equal(lv_domain_def_set_title(again, NULL, &err), 0);
+    assert_null(again->title);
+    free(xml);
+    lv_domain_def_free(again);
+    lv_domain_def_free(def);
+}
+
 /* ---- generated parts ---------------------------------------------------------------------- */
 
 static const char generate_xml[] =
@@ -524,6 +564,10 @@ static const bad_case bad_cases[] = {
     {"memory potatoes text", 0, 0, "<memory>12 potatoes</memory>", 0, 0, 0, LV_ERR_INVALID_ARG,
      "invalid size '12 potatoes' in element <memory>"},
     {"memory missing", 0, 0, "", 0, 0, 0, LV_ERR_XML, "XML error: missing element <memory>"},
+    {"memory zero", 0, 0, "<memory unit='GiB'>0</memory>", 0, 0, 0, LV_ERR_INVALID_ARG,
+     "invalid size 0 in element <memory>: must be larger than zero"},
+    {"memory overflow", 0, 0, "<memory unit='EiB'>100000</memory>", 0, 0, 0, LV_ERR_INVALID_ARG,
+     "invalid size '100000 EiB' in element <memory>: *"},
     {"currentMemory larger", 0, 0,
      "<memory unit='MiB'>64</memory><currentMemory unit='MiB'>128</currentMemory>", 0, 0, 0,
      LV_ERR_INVALID_ARG, "currentMemory (131072 KiB) is larger than memory (65536 KiB)"},
@@ -733,6 +777,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_vnc_password_is_secret),
         cmocka_unit_test(test_metadata_namespaces),
         cmocka_unit_test(test_parse_node),
+        cmocka_unit_test(test_setters_and_escaping),
         cmocka_unit_test(test_generate),
         cmocka_unit_test(test_template_is_valid),
         cmocka_unit_test(test_refusals),
