@@ -282,9 +282,7 @@ static void on_rl_line(char *line)
     rl_callback_handler_remove();
     r->reading = false;
     if (!line) {
-        r->eof = true;
-        fputc('\n', rl_outstream);
-        fflush(rl_outstream);
+        r->eof = true; /* readline has ended the prompt's line */
         return;
     }
     r->line = line;
