@@ -30,6 +30,9 @@ _Static_assert((int)LV__XB_FMT_SECURE == (int)LV_DOMAIN_FORMAT_SECURE,
 
 /* ---- table helpers --------------------------------------------------------------------- */
 
+/* The tables read best laid out by hand. */
+/* clang-format off */
+
 #define ATTRS(...)                                                                                 \
     (const lv__xb_attr[])                                                                          \
     {                                                                                              \
@@ -69,7 +72,8 @@ _Static_assert((int)LV__XB_FMT_SECURE == (int)LV_DOMAIN_FORMAT_SECURE,
      .elem = e}
 #define ONE(nm, st, fld, type, e)                                                                  \
     {.name = nm, .kind = LV__XB_ONE, .off = offsetof(st, fld), .size = sizeof(type), .elem = e}
-#define CUSTOM(nm, st, fld, c) {.name = nm, .kind = LV__XB_CUSTOM, .off = offsetof(st, fld), .custom = c}
+#define CUSTOM(nm, st, fld, c)                                                                     \
+    {.name = nm, .kind = LV__XB_CUSTOM, .off = offsetof(st, fld), .custom = c}
 /* A custom element that works on the whole struct. */
 #define WHOLE(nm, c) {.name = nm, .kind = LV__XB_CUSTOM, .off = 0, .custom = c}
 
@@ -79,6 +83,8 @@ _Static_assert((int)LV__XB_FMT_SECURE == (int)LV_DOMAIN_FORMAT_SECURE,
         INL("alias", .attrs = ATTRS(A("name", STR, st, info.alias)))
 #define INFO_ADDRESS(st) CUSTOM("address", st, info.address, &address_custom)
 #define INFO(st) INFO_BOOT_ALIAS(st), INFO_ADDRESS(st)
+
+/* clang-format on */
 
 static const char *where_buf(xmlNodePtr node, char *buf, size_t len)
 {
@@ -120,8 +126,8 @@ static int address_attr(xmlNodePtr node, const char *name, unsigned int max, uns
 
 static int address_parse(xmlNodePtr node, void *field, lv__xb_ctx *ctx)
 {
-    static const char *const pci[] = {"type", "domain", "bus", "slot", "function",
-                                      "multifunction", NULL};
+    static const char *const pci[] = {"type",     "domain",        "bus", "slot",
+                                      "function", "multifunction", NULL};
     static const char *const drive[] = {"type", "controller", "bus", "target", "unit", NULL};
     static const char *const vioser[] = {"type", "controller", "bus", "port", NULL};
     static const char *const usb[] = {"type", "bus", "port", NULL};
@@ -278,12 +284,12 @@ static void address_format(const void *field, const char *name, lv_strbuf *sb, i
                            a->multifunction == LV_TRISTATE_YES ? "on" : "off");
         break;
     case LV_ADDRESS_DRIVE:
-        lv_strbuf_addf(sb, "<%s type='drive' controller='%u' bus='%u' target='%u' unit='%u'",
-                       name, a->controller, a->bus, a->target, a->unit);
+        lv_strbuf_addf(sb, "<%s type='drive' controller='%u' bus='%u' target='%u' unit='%u'", name,
+                       a->controller, a->bus, a->target, a->unit);
         break;
     case LV_ADDRESS_VIRTIO_SERIAL:
-        lv_strbuf_addf(sb, "<%s type='virtio-serial' controller='%u' bus='%u'", name,
-                       a->controller, a->bus);
+        lv_strbuf_addf(sb, "<%s type='virtio-serial' controller='%u' bus='%u'", name, a->controller,
+                       a->bus);
         if (a->port)
             lv_strbuf_addf(sb, " port='%s'", a->port);
         break;
@@ -368,8 +374,10 @@ static int memory_parse(xmlNodePtr node, void *field, lv__xb_ctx *ctx)
     if (parse_size_element(node, field, ctx, NULL) < 0)
         return -1;
     if (*(uint64_t *)field == 0)
-        return lv_error_set(ctx->err, LV_ERR_INVALID_ARG, "invalid size 0 in %s: must be larger "
-                            "than zero", where_buf(node, where, sizeof(where)));
+        return lv_error_set(ctx->err, LV_ERR_INVALID_ARG,
+                            "invalid size 0 in %s: must be larger "
+                            "than zero",
+                            where_buf(node, where, sizeof(where)));
     return 0;
 }
 
@@ -383,8 +391,7 @@ static void memory_format(const void *field, const char *name, lv_strbuf *sb, in
 {
     (void)flags;
     lv__xb_indent(sb, indent);
-    lv_strbuf_addf(sb, "<%s unit='KiB'>%" PRIu64 "</%s>\n", name, *(const uint64_t *)field,
-                   name);
+    lv_strbuf_addf(sb, "<%s unit='KiB'>%" PRIu64 "</%s>\n", name, *(const uint64_t *)field, name);
 }
 
 static const lv__xb_custom memory_custom = {
@@ -432,8 +439,8 @@ static void max_memory_format(const void *field, const char *name, lv_strbuf *sb
 
     (void)flags;
     lv__xb_indent(sb, indent);
-    lv_strbuf_addf(sb, "<%s slots='%u' unit='KiB'>%" PRIu64 "</%s>\n", name,
-                   def->max_memory_slots, def->max_memory_kib, name);
+    lv_strbuf_addf(sb, "<%s slots='%u' unit='KiB'>%" PRIu64 "</%s>\n", name, def->max_memory_slots,
+                   def->max_memory_kib, name);
 }
 
 static const lv__xb_custom max_memory_custom = {
@@ -478,8 +485,7 @@ static char *cpuset_normalise(const char *s, char *msg, size_t msglen)
             p = end;
         }
         if (a > b || b >= LV_CPUSET_MAX) {
-            snprintf(msg, msglen, "CPU numbers must be ascending ranges below %d",
-                     LV_CPUSET_MAX);
+            snprintf(msg, msglen, "CPU numbers must be ascending ranges below %d", LV_CPUSET_MAX);
             free(bits);
             return NULL;
         }
@@ -571,8 +577,8 @@ static int vcpu_parse(xmlNodePtr node, void *field, lv__xb_ctx *ctx)
     if (cpuset) {
         def->vcpu_cpuset = cpuset_normalise((const char *)cpuset, msg, sizeof(msg));
         if (!def->vcpu_cpuset) {
-            lv_error_set(ctx->err, LV_ERR_INVALID_ARG,
-                         "invalid cpuset '%s' of %s: %s", (const char *)cpuset, where, msg);
+            lv_error_set(ctx->err, LV_ERR_INVALID_ARG, "invalid cpuset '%s' of %s: %s",
+                         (const char *)cpuset, where, msg);
             goto out;
         }
     }
@@ -707,6 +713,8 @@ static const lv__xb_custom metadata_custom = {
 };
 
 /* ---- devices ----------------------------------------------------------------------------- */
+
+/* clang-format off */
 
 static const lv__xb_elem disk_elem = {
     .attrs = ATTRS(AE("type", lv_disk_def, type, "file", "block", "volume"),
@@ -1045,6 +1053,7 @@ static const lv__xb_elem domain_elem = {
 
 #undef HV
 #undef D
+/* clang-format on */
 
 /* ---- defaults and checks after the walk -------------------------------------------------- */
 
@@ -1160,8 +1169,8 @@ static int post_parse_disks(lv_domain_def *def, lv_error *err)
                 return lv_error_set(err, LV_ERR_INVALID_ARG,
                                     "target '%s' duplicated for disk sources '%s' and '%s'",
                                     d->target_dev,
-                                    def->disks[j].source_file ? def->disks[j].source_file
-                                    : def->disks[j].source_dev ? def->disks[j].source_dev
+                                    def->disks[j].source_file     ? def->disks[j].source_file
+                                    : def->disks[j].source_dev    ? def->disks[j].source_dev
                                     : def->disks[j].source_volume ? def->disks[j].source_volume
                                                                   : "(none)",
                                     src ? src : "(none)");
@@ -1256,19 +1265,17 @@ static int post_parse_nets(lv_domain_def *def, unsigned flags, lv_error *err)
 static int check_chardev(lv_chardev_def *c, const char *kind, lv_error *err)
 {
     if (!c->type)
-        return lv_error_set(err, LV_ERR_XML, "XML error: missing attribute 'type' of <%s>",
-                            kind);
+        return lv_error_set(err, LV_ERR_XML, "XML error: missing attribute 'type' of <%s>", kind);
     if ((streq(c->type, "file") || (streq(c->type, "unix") && strcmp(kind, "channel"))) &&
         !c->source_path)
-        return lv_error_set(err, LV_ERR_XML,
-                            "XML error: <%s type='%s'> needs <source path='...'>", kind, c->type);
+        return lv_error_set(err, LV_ERR_XML, "XML error: <%s type='%s'> needs <source path='...'>",
+                            kind, c->type);
     if (c->source_mode && !streq(c->type, "unix"))
         return lv_error_set(err, LV_ERR_XML,
                             "XML error: <source mode> is only valid for <%s type='unix'>", kind);
     if (c->source_append != LV_TRISTATE_ABSENT && !streq(c->type, "file"))
         return lv_error_set(err, LV_ERR_XML,
-                            "XML error: <source append> is only valid for <%s type='file'>",
-                            kind);
+                            "XML error: <source append> is only valid for <%s type='file'>", kind);
     if (streq(c->type, "unix") && c->source_path)
         set_default(&c->source_mode, "bind");
     return 0;
@@ -1438,8 +1445,7 @@ static int post_parse_devices(lv_domain_def *def, unsigned flags, lv_error *err)
         }
         if (v->model_primary == LV_TRISTATE_YES) {
             if (primary)
-                return lv_error_set(err, LV_ERR_XML,
-                                    "XML error: only one <video> can be primary");
+                return lv_error_set(err, LV_ERR_XML, "XML error: only one <video> can be primary");
             primary = true;
         }
     }
@@ -1531,8 +1537,7 @@ static int post_parse(lv_domain_def *def, unsigned flags, lv_error *err)
                             def->current_memory_kib, def->memory_kib);
     if (def->max_memory_kib && def->max_memory_kib < def->memory_kib)
         return lv_error_set(err, LV_ERR_INVALID_ARG,
-                            "maxMemory (%" PRIu64 " KiB) is smaller than memory (%" PRIu64
-                            " KiB)",
+                            "maxMemory (%" PRIu64 " KiB) is smaller than memory (%" PRIu64 " KiB)",
                             def->max_memory_kib, def->memory_kib);
     if (!def->vcpus)
         def->vcpus = def->vcpus_current = 1;
@@ -1671,8 +1676,8 @@ static void strip_live(lv_domain_def *def)
     }
     for (size_t i = 0; i < def->nnets; i++) {
         lv_net_def *n = &def->nets[i];
-        if (n->target_dev && (!strncmp(n->target_dev, "vnet", 4) ||
-                              !strncmp(n->target_dev, "macvtap", 7)))
+        if (n->target_dev &&
+            (!strncmp(n->target_dev, "vnet", 4) || !strncmp(n->target_dev, "macvtap", 7)))
             clear_str(&n->target_dev);
         clear_str(&n->source_portid);
         if (streq(n->type, "network"))
@@ -1753,14 +1758,15 @@ lv_domain_def *lv_domain_def_parse_xml(const char *xml, unsigned flags, lv_error
         char msg[512];
         snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message : "unknown error");
         msg[strcspn(msg, "\n")] = '\0';
-        lv_error_set(err, LV_ERR_XML, "XML error: malformed XML at line %d: %s",
-                     e ? e->line : 0, msg);
+        lv_error_set(err, LV_ERR_XML, "XML error: malformed XML at line %d: %s", e ? e->line : 0,
+                     msg);
         xmlFreeParserCtxt(pctx);
         return NULL;
     }
     if (doc->intSubset || doc->extSubset)
-        lv_error_set(err, LV_ERR_XML, "XML error: a DOCTYPE is not allowed in a domain "
-                                      "definition");
+        lv_error_set(err, LV_ERR_XML,
+                     "XML error: a DOCTYPE is not allowed in a domain "
+                     "definition");
     else
         def = lv_domain_def_parse_node(xmlDocGetRootElement(doc), flags, err);
     xmlFreeDoc(doc);
@@ -1840,8 +1846,7 @@ static int check_text(const char *what, const char *text, lv_error *err)
         size_t left = strlen((const char *)p);
         int len = left < 4 ? (int)left : 4;
         if (xmlGetUTF8Char(p, &len) < 0 || len < 1)
-            return lv_error_set(err, LV_ERR_INVALID_ARG, "a domain %s must be valid UTF-8",
-                                what);
+            return lv_error_set(err, LV_ERR_INVALID_ARG, "a domain %s must be valid UTF-8", what);
         p += len;
     }
     return 0;

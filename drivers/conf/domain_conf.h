@@ -65,19 +65,19 @@ typedef struct lv_device_info {
 } lv_device_info;
 
 typedef struct lv_disk_def {
-    char *type;   /* file, block, volume */
-    char *device; /* disk, cdrom */
+    char *type;        /* file, block, volume */
+    char *device;      /* disk, cdrom */
     char *driver_name; /* qemu */
     char *driver_type; /* raw, qcow2 */
     char *driver_cache, *driver_error_policy, *driver_rerror_policy, *driver_io;
     char *driver_discard, *driver_detect_zeroes;
-    char *source_file;   /* type file */
-    char *source_dev;    /* type block */
+    char *source_file;                               /* type file */
+    char *source_dev;                                /* type block */
     char *source_pool, *source_volume, *source_mode; /* type volume */
-    lv_opt_uint source_index; /* runtime */
-    bool backing_store;       /* an empty <backingStore/> (runtime) */
+    lv_opt_uint source_index;                        /* runtime */
+    bool backing_store;                              /* an empty <backingStore/> (runtime) */
     char *target_dev;
-    char *target_bus; /* virtio, sata, scsi, ide, usb (filled in from dev when absent) */
+    char *target_bus;  /* virtio, sata, scsi, ide, usb (filled in from dev when absent) */
     char *target_tray; /* cdrom: open, closed */
     lv_tristate target_removable;
     bool readonly, shareable;
@@ -86,7 +86,7 @@ typedef struct lv_disk_def {
 } lv_disk_def;
 
 typedef struct lv_controller_def {
-    char *type; /* pci, usb, sata, scsi, ide, virtio-serial */
+    char *type;        /* pci, usb, sata, scsi, ide, virtio-serial */
     lv_opt_uint index; /* always set after parsing */
     char *model;
     lv_opt_uint ports, vectors;
@@ -133,14 +133,14 @@ typedef struct lv_input_def {
 } lv_input_def;
 
 typedef struct lv_graphics_def {
-    char *type; /* vnc */
+    char *type;      /* vnc */
     lv_opt_int port; /* -1 with autoport */
     lv_tristate autoport;
     lv_opt_int websocket;
     char *listen;
     char *keymap;
     char *share_policy;
-    char *passwd; /* only formatted with LV_DOMAIN_FORMAT_SECURE */
+    char *passwd;      /* only formatted with LV_DOMAIN_FORMAT_SECURE */
     char *listen_type; /* <listen type=...>: address, none, socket */
     char *listen_address, *listen_socket;
 } lv_graphics_def;
@@ -171,7 +171,7 @@ typedef struct lv_watchdog_def {
 } lv_watchdog_def;
 
 typedef struct lv_rng_def {
-    char *model;         /* virtio */
+    char *model; /* virtio */
     lv_opt_uint rate_bytes, rate_period;
     char *backend_model; /* random */
     char *backend_path;  /* /dev/urandom, /dev/random, /dev/hwrng */
@@ -265,16 +265,16 @@ struct lv_domain_def {
     char *virt_type; /* <domain type='...'>: "kvm", "qemu" or "test" */
     char *name;
     unsigned char uuid[LV_UUID_LEN];
-    char *title;       /* NULL when none */
-    char *description; /* NULL when none */
+    char *title;                 /* NULL when none */
+    char *description;           /* NULL when none */
     uint64_t memory_kib;         /* <memory>: the maximum at boot */
     uint64_t current_memory_kib; /* <currentMemory>; equals memory_kib when absent */
     unsigned int vcpus;          /* <vcpu>: maximum */
     unsigned int vcpus_current;  /* <vcpu current=...>; equals vcpus when absent */
     char *os_type;               /* <os><type>: "hvm" (or "linux" for the test driver) */
     /* ---- the rest of the supported subset: see domain_conf.c ---- */
-    char *metadata;           /* the children of <metadata>, verbatim XML; NULL when none */
-    uint64_t max_memory_kib;  /* <maxMemory>; 0 when none */
+    char *metadata;          /* the children of <metadata>, verbatim XML; NULL when none */
+    uint64_t max_memory_kib; /* <maxMemory>; 0 when none */
     unsigned int max_memory_slots;
     char *vcpu_placement;     /* static, auto */
     char *vcpu_cpuset;        /* normalised, e.g. "0-3,6"; NULL when none */

@@ -167,8 +167,7 @@ static int store_value(lv__xb_type type, const char *const *values, void *field,
     case LV__XB_HEX:
         if (lv__xb_parse_uint(val, type == LV__XB_HEX ? 0 : 10, UINT_MAX, &u) < 0)
             return lv_error_set(ctx->err, LV_ERR_INVALID_ARG,
-                                "invalid value '%s' of %s: expected an unsigned number", val,
-                                what);
+                                "invalid value '%s' of %s: expected an unsigned number", val, what);
         ((lv_opt_uint *)field)->set = true;
         ((lv_opt_uint *)field)->value = (unsigned int)u;
         return 0;

@@ -62,8 +62,7 @@ typedef struct lv__xb_ctx {
 typedef struct lv__xb_custom {
     int (*parse)(xmlNodePtr node, void *field, lv__xb_ctx *ctx);
     bool (*is_set)(const void *field);
-    void (*format)(const void *field, const char *name, lv_strbuf *sb, int indent,
-                   unsigned flags);
+    void (*format)(const void *field, const char *name, lv_strbuf *sb, int indent, unsigned flags);
     void (*clear)(void *field);
 } lv__xb_custom;
 

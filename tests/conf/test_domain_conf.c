@@ -93,8 +93,8 @@ static void round_trip_one(const char *name)
     if (!def)
         fail_msg("%s: %s", in_path, err.message);
     char *formatted = lv_domain_def_format_xml(def, id, LV_DOMAIN_FORMAT_SECURE);
-    char *inactive = lv_domain_def_format_xml(def, -1, LV_DOMAIN_FORMAT_INACTIVE |
-                                                           LV_DOMAIN_FORMAT_SECURE);
+    char *inactive =
+        lv_domain_def_format_xml(def, -1, LV_DOMAIN_FORMAT_INACTIVE | LV_DOMAIN_FORMAT_SECURE);
 
     if (regenerate()) {
         if (strcmp(formatted, input))
@@ -128,8 +128,8 @@ static void round_trip_one(const char *name)
     lv_domain_def *inact = lv_domain_def_parse_xml(inactive, 0, &err);
     if (!inact)
         fail_msg("%s: inactive form does not parse: %s", name, err.message);
-    char *inactive2 = lv_domain_def_format_xml(inact, -1, LV_DOMAIN_FORMAT_INACTIVE |
-                                                              LV_DOMAIN_FORMAT_SECURE);
+    char *inactive2 =
+        lv_domain_def_format_xml(inact, -1, LV_DOMAIN_FORMAT_INACTIVE | LV_DOMAIN_FORMAT_SECURE);
     assert_text_equal("inactive second round", inactive, inactive2);
 
     lv_domain_def_free(inact);
@@ -232,7 +232,7 @@ static void test_shared_fields(void **state)
     assert_int_equal(def->disks[1].info.address.type, LV_ADDRESS_DRIVE);
     assert_int_equal(def->disks[1].info.address.unit, 1);
     assert_string_equal(def->disks[2].target_bus, "virtio"); /* from the name */
-    assert_true(def->disks[3].readonly);                      /* cdroms are */
+    assert_true(def->disks[3].readonly);                     /* cdroms are */
     assert_ptr_equal(lv_domain_def_find_disk(def, "hdc"), &def->disks[3]);
     assert_null(lv_domain_def_find_disk(def, "vdz"));
     assert_int_equal(def->nnets, 3);
@@ -483,8 +483,9 @@ static const bad_case bad_cases[] = {
     {"filesystem", 0, 0, 0, 0, 0,
      "<filesystem type='mount'><source dir='/a'/><target dir='b'/></filesystem>",
      LV_ERR_CONFIG_UNSUPPORTED, "unsupported configuration: element <filesystem> is not supported"},
-    {"sysinfo", 0, 0, 0, "<sysinfo type='smbios'><bios><entry name='vendor'>x</entry></bios>"
-                         "</sysinfo>",
+    {"sysinfo", 0, 0, 0,
+     "<sysinfo type='smbios'><bios><entry name='vendor'>x</entry></bios>"
+     "</sysinfo>",
      0, 0, LV_ERR_CONFIG_UNSUPPORTED,
      "unsupported configuration: element <sysinfo> is not supported"},
     {"numatune", 0, 0, 0, "<numatune><memory mode='strict' nodeset='0'/></numatune>", 0, 0,
@@ -527,12 +528,12 @@ static const bad_case bad_cases[] = {
      LV_ERR_CONFIG_UNSUPPORTED,
      "unsupported configuration: value 'direct' of attribute 'type' of element <interface> is "
      "not supported"},
-    {"spice", 0, 0, 0, 0, 0, "<graphics type='spice' autoport='yes'/>",
-     LV_ERR_CONFIG_UNSUPPORTED,
+    {"spice", 0, 0, 0, 0, 0, "<graphics type='spice' autoport='yes'/>", LV_ERR_CONFIG_UNSUPPORTED,
      "unsupported configuration: value 'spice' of attribute 'type' of element <graphics> is not "
      "supported"},
-    {"xen domain", "<domain type='xen'><name>x</name><memory>1024</memory>"
-                   "<os><type>hvm</type></os></domain>",
+    {"xen domain",
+     "<domain type='xen'><name>x</name><memory>1024</memory>"
+     "<os><type>hvm</type></os></domain>",
      0, 0, 0, 0, 0, LV_ERR_CONFIG_UNSUPPORTED,
      "unsupported configuration: value 'xen' of attribute 'type' of element <domain> is not "
      "supported"},
@@ -547,8 +548,7 @@ static const bad_case bad_cases[] = {
      LV_ERR_INVALID_ARG,
      "invalid value '0x20' of attribute 'slot' of element <address> in <memballoon>: expected "
      "a number up to 31"},
-    {"name with slash", 0, "a/b", 0, 0, 0, 0, LV_ERR_INVALID_ARG,
-     "invalid domain name 'a/b'*"},
+    {"name with slash", 0, "a/b", 0, 0, 0, 0, LV_ERR_INVALID_ARG, "invalid domain name 'a/b'*"},
     {"name dotdot", 0, "..", 0, 0, 0, 0, LV_ERR_INVALID_ARG, "invalid domain name '..'*"},
     {"name control char", 0, "a&#x9;b", 0, 0, 0, 0, LV_ERR_INVALID_ARG, "invalid domain name*"},
     {"name empty", 0, "", 0, 0, 0, 0, LV_ERR_XML, "XML error: missing element <name>"},
@@ -593,32 +593,31 @@ static const bad_case bad_cases[] = {
      LV_ERR_XML, "XML error: missing <source> for disk 'vda'"},
     {"cdrom on virtio", 0, 0, 0, 0, 0,
      "<disk type='file' device='cdrom'><target dev='vdb' bus='virtio'/></disk>",
-     LV_ERR_CONFIG_UNSUPPORTED,
-     "unsupported configuration: cdrom 'vdb' cannot use bus 'virtio'"},
+     LV_ERR_CONFIG_UNSUPPORTED, "unsupported configuration: cdrom 'vdb' cannot use bus 'virtio'"},
     {"bad mac", 0, 0, 0, 0, 0,
-     "<interface type='user'><mac address='52:54:00:zz:00:01'/></interface>",
-     LV_ERR_INVALID_ARG,
+     "<interface type='user'><mac address='52:54:00:zz:00:01'/></interface>", LV_ERR_INVALID_ARG,
      "invalid MAC address '52:54:00:zz:00:01' in attribute 'address' of element <mac> in "
      "<interface>: *"},
     {"multicast mac", 0, 0, 0, 0, 0,
-     "<interface type='user'><mac address='01:00:5e:00:00:01'/></interface>",
-     LV_ERR_INVALID_ARG, "invalid MAC address '01:00:5e:00:00:01'*"},
+     "<interface type='user'><mac address='01:00:5e:00:00:01'/></interface>", LV_ERR_INVALID_ARG,
+     "invalid MAC address '01:00:5e:00:00:01'*"},
     {"network without source", 0, 0, 0, 0, 0, "<interface type='network'/>", LV_ERR_XML,
      "XML error: missing attribute 'network' of <source> in <interface type='network'>"},
     {"bad uuid", 0, 0, 0, "<uuid>not-a-uuid</uuid>", 0, 0, LV_ERR_INVALID_ARG,
      "invalid UUID 'not-a-uuid' in element <uuid>: *"},
-    {"missing os type", "<domain type='qemu'><name>x</name><memory>1024</memory><os/></domain>",
-     0, 0, 0, 0, 0, LV_ERR_XML, "XML error: missing element <type> in <os>"},
-    {"missing domain type", "<domain><name>x</name><memory>1024</memory>"
-                            "<os><type>hvm</type></os></domain>",
+    {"missing os type", "<domain type='qemu'><name>x</name><memory>1024</memory><os/></domain>", 0,
+     0, 0, 0, 0, LV_ERR_XML, "XML error: missing element <type> in <os>"},
+    {"missing domain type",
+     "<domain><name>x</name><memory>1024</memory>"
+     "<os><type>hvm</type></os></domain>",
      0, 0, 0, 0, 0, LV_ERR_XML, "XML error: missing attribute 'type' of element <domain>"},
-    {"linux os on qemu", "<domain type='qemu'><name>x</name><memory>1024</memory>"
-                         "<os><type>linux</type></os></domain>",
+    {"linux os on qemu",
+     "<domain type='qemu'><name>x</name><memory>1024</memory>"
+     "<os><type>linux</type></os></domain>",
      0, 0, 0, 0, 0, LV_ERR_CONFIG_UNSUPPORTED,
      "unsupported configuration: os type 'linux' is only supported by the test driver"},
     {"boot dev and boot order", 0, 0, 0, 0, "<boot dev='hd'/>",
-     "<disk type='file'><source file='/a'/><target dev='vda'/><boot order='1'/></disk>",
-     LV_ERR_XML,
+     "<disk type='file'><source file='/a'/><target dev='vda'/><boot order='1'/></disk>", LV_ERR_XML,
      "XML error: per-device boot elements cannot be used together with <os><boot dev=...>"},
     {"boot order twice", 0, 0, 0, 0, 0,
      "<disk type='file'><source file='/a'/><target dev='vda'/><boot order='1'/></disk>"
@@ -644,18 +643,17 @@ static const bad_case bad_cases[] = {
     {"text where none belongs", 0, 0, 0, 0, 0, "<memballoon model='virtio'>hello</memballoon>",
      LV_ERR_CONFIG_UNSUPPORTED,
      "unsupported configuration: text content in element <memballoon> is not supported"},
-    {"two memballoons", 0, 0, 0, 0, 0,
-     "<memballoon model='virtio'/><memballoon model='none'/>", LV_ERR_XML,
-     "XML error: element <memballoon> appears more than once"},
+    {"two memballoons", 0, 0, 0, 0, 0, "<memballoon model='virtio'/><memballoon model='none'/>",
+     LV_ERR_XML, "XML error: element <memballoon> appears more than once"},
     {"controller model for type", 0, 0, 0, 0, 0, "<controller type='sata' model='qemu-xhci'/>",
      LV_ERR_CONFIG_UNSUPPORTED,
      "unsupported configuration: controller model 'qemu-xhci' is not supported for controller "
      "type 'sata'"},
     {"controller twice", 0, 0, 0, 0, 0,
-     "<controller type='sata' index='0'/><controller type='sata' index='0'/>",
-     LV_ERR_INVALID_ARG, "controller type 'sata' index 0 is defined twice"},
-    {"egd rng", 0, 0, 0, 0, 0,
-     "<rng model='virtio'><backend model='egd' type='tcp'/></rng>", LV_ERR_CONFIG_UNSUPPORTED,
+     "<controller type='sata' index='0'/><controller type='sata' index='0'/>", LV_ERR_INVALID_ARG,
+     "controller type 'sata' index 0 is defined twice"},
+    {"egd rng", 0, 0, 0, 0, 0, "<rng model='virtio'><backend model='egd' type='tcp'/></rng>",
+     LV_ERR_CONFIG_UNSUPPORTED,
      "unsupported configuration: value 'egd' of attribute 'model' of element <backend> in <rng> "
      "is not supported"},
     {"tcp serial", 0, 0, 0, 0, 0, "<serial type='tcp'/>", LV_ERR_CONFIG_UNSUPPORTED,
@@ -666,8 +664,7 @@ static const bad_case bad_cases[] = {
     {"spice channel", 0, 0, 0, 0, 0, "<channel type='spicevmc'/>", LV_ERR_CONFIG_UNSUPPORTED,
      "unsupported configuration: value 'spicevmc' of attribute 'type' of element <channel> is "
      "not supported"},
-    {"audio backend", 0, 0, 0, 0, 0, "<audio id='1' type='pulseaudio'/>",
-     LV_ERR_CONFIG_UNSUPPORTED,
+    {"audio backend", 0, 0, 0, 0, 0, "<audio id='1' type='pulseaudio'/>", LV_ERR_CONFIG_UNSUPPORTED,
      "unsupported configuration: value 'pulseaudio' of attribute 'type' of element <audio> is "
      "not supported"},
     {"video acceleration", 0, 0, 0, 0, 0,
@@ -699,8 +696,8 @@ static bool check_bad_case(const bad_case *c)
         fprintf(stderr, "%s: accepted:\n%s", c->what, xml);
         lv_domain_def_free(def);
     } else if (err.code != c->code) {
-        fprintf(stderr, "%s: code %s, expected %s (%s)\n", c->what,
-                lv_error_code_name(err.code), lv_error_code_name(c->code), err.message);
+        fprintf(stderr, "%s: code %s, expected %s (%s)\n", c->what, lv_error_code_name(err.code),
+                lv_error_code_name(c->code), err.message);
     } else if (c->message[n - 1] == '*' ? strncmp(err.message, c->message, n - 1)
                                         : strcmp(err.message, c->message)) {
         fprintf(stderr, "%s: message\n  '%s'\nexpected\n  '%s'\n", c->what, err.message,
