@@ -312,11 +312,19 @@ static void address_clear(void *field)
     memset(a, 0, sizeof(*a));
 }
 
+static void address_deepen(void *field)
+{
+    lv_device_address *a = field;
+
+    a->port = lv_strdup(a->port);
+}
+
 static const lv__xb_custom address_custom = {
     .parse = address_parse,
     .is_set = address_is_set,
     .format = address_format,
     .clear = address_clear,
+    .deepen = address_deepen,
 };
 
 /* ---- memory sizes ---------------------------------------------------------------------- */
@@ -615,10 +623,29 @@ static void vcpu_format(const void *field, const char *name, lv_strbuf *sb, int 
     lv_strbuf_addf(sb, ">%u</%s>\n", def->vcpus, name);
 }
 
+static void vcpu_clear(void *field)
+{
+    lv_domain_def *def = field;
+
+    free(def->vcpu_placement);
+    free(def->vcpu_cpuset);
+    def->vcpu_placement = def->vcpu_cpuset = NULL;
+}
+
+static void vcpu_deepen(void *field)
+{
+    lv_domain_def *def = field;
+
+    def->vcpu_placement = lv_strdup(def->vcpu_placement);
+    def->vcpu_cpuset = lv_strdup(def->vcpu_cpuset);
+}
+
 static const lv__xb_custom vcpu_custom = {
     .parse = vcpu_parse,
     .is_set = vcpu_is_set,
     .format = vcpu_format,
+    .clear = vcpu_clear,
+    .deepen = vcpu_deepen,
 };
 
 /* ---- <metadata>: kept verbatim --------------------------------------------------------- */
@@ -705,11 +732,17 @@ static void metadata_clear(void *field)
     *(char **)field = NULL;
 }
 
+static void metadata_deepen(void *field)
+{
+    *(char **)field = lv_strdup(*(char **)field);
+}
+
 static const lv__xb_custom metadata_custom = {
     .parse = metadata_parse,
     .is_set = metadata_is_set,
     .format = metadata_format,
     .clear = metadata_clear,
+    .deepen = metadata_deepen,
 };
 
 /* ---- devices ----------------------------------------------------------------------------- */
@@ -1795,8 +1828,6 @@ char *lv_domain_def_format_xml(const lv_domain_def *def, int id, unsigned flags)
     if (flags & LV_DOMAIN_FORMAT_INACTIVE) {
         lv_domain_def *tmp = lv_domain_def_copy(def);
         char *xml;
-        if (!tmp)
-            return format_def(def, -1, flags);
         strip_live(tmp);
         xml = format_def(tmp, -1, flags);
         lv_domain_def_free(tmp);
@@ -1807,10 +1838,10 @@ char *lv_domain_def_format_xml(const lv_domain_def *def, int id, unsigned flags)
 
 lv_domain_def *lv_domain_def_copy(const lv_domain_def *def)
 {
-    char *xml = format_def(def, -1, LV_DOMAIN_FORMAT_SECURE);
-    lv_domain_def *copy = lv_domain_def_parse_xml(xml, 0, NULL);
+    lv_domain_def *copy = LV_NEW(lv_domain_def);
 
-    free(xml);
+    memcpy(copy, def, sizeof(*copy));
+    lv__xb_deepen(&domain_elem, copy);
     return copy;
 }
 
@@ -1819,8 +1850,6 @@ void lv_domain_def_free(lv_domain_def *def)
     if (!def)
         return;
     lv__xb_clear(&domain_elem, def);
-    free(def->vcpu_placement);
-    free(def->vcpu_cpuset);
     free(def);
 }
 

@@ -342,8 +342,7 @@ struct _xmlNode;
 lv_domain_def *lv_domain_def_parse_node(struct _xmlNode *node, unsigned flags, lv_error *err);
 /* id is the running id to print as <domain id='N'>, or -1. Returns malloc'd text. */
 char *lv_domain_def_format_xml(const lv_domain_def *def, int id, unsigned flags);
-/* A deep copy (secrets included), made by formatting and parsing again; NULL only
- * when def was changed into something that no longer validates. */
+/* A deep copy (secrets included). Never NULL: aborts only when out of memory. */
 lv_domain_def *lv_domain_def_copy(const lv_domain_def *def);
 void lv_domain_def_free(lv_domain_def *def);
 

@@ -606,3 +606,59 @@ void lv__xb_clear(const lv__xb_elem *e, void *base)
         }
     }
 }
+
+static void deepen_value(lv__xb_type type, void *field)
+{
+    switch (type) {
+    case LV__XB_STR:
+    case LV__XB_ENUM:
+    case LV__XB_MAC:
+        *(char **)field = lv_strdup(*(char **)field);
+        break;
+    default:
+        break;
+    }
+}
+
+void lv__xb_deepen(const lv__xb_elem *e, void *base)
+{
+    for (const lv__xb_attr *a = e->attrs; a && a->name; a++)
+        deepen_value(a->type, FIELD(base, a->off));
+    if (e->text != LV__XB_NONE)
+        deepen_value(e->text, FIELD(base, e->text_off));
+    for (const lv__xb_child *c = e->children; c && c->name; c++) {
+        switch (c->kind) {
+        case LV__XB_INLINE:
+            lv__xb_deepen(c->elem, base);
+            break;
+        case LV__XB_ONE: {
+            void **p = FIELD(base, c->off);
+            if (*p) {
+                void *copy = lv_malloc0(c->size);
+                memcpy(copy, *p, c->size);
+                *p = copy;
+                lv__xb_deepen(c->elem, copy);
+            }
+            break;
+        }
+        case LV__XB_LIST: {
+            void **arr = FIELD(base, c->off);
+            size_t count = *(size_t *)FIELD(base, c->count_off);
+            if (*arr && count) {
+                void *copy = lv_malloc0(count * c->size);
+                memcpy(copy, *arr, count * c->size);
+                *arr = copy;
+                for (size_t i = 0; i < count; i++)
+                    lv__xb_deepen(c->elem, (char *)copy + i * c->size);
+            } else {
+                *arr = NULL;
+            }
+            break;
+        }
+        case LV__XB_CUSTOM:
+            if (c->custom->deepen)
+                c->custom->deepen(FIELD(base, c->off));
+            break;
+        }
+    }
+}

@@ -64,6 +64,9 @@ typedef struct lv__xb_custom {
     bool (*is_set)(const void *field);
     void (*format)(const void *field, const char *name, lv_strbuf *sb, int indent, unsigned flags);
     void (*clear)(void *field);
+    /* After a byte copy of the struct: replace the pointers the field shares with
+     * the original by copies of their own. NULL when the field holds no pointer. */
+    void (*deepen)(void *field);
 } lv__xb_custom;
 
 typedef struct lv__xb_elem lv__xb_elem;
@@ -98,6 +101,9 @@ void lv__xb_format(const lv__xb_elem *e, const char *name, const void *base, lv_
 void lv__xb_format_children(const lv__xb_elem *e, const void *base, lv_strbuf *sb, int indent,
                             unsigned flags);
 bool lv__xb_is_set(const lv__xb_elem *e, const void *base);
+/* base was byte-copied from another struct: give it its own copy of everything e
+ * describes, so both can be cleared independently. */
+void lv__xb_deepen(const lv__xb_elem *e, void *base);
 /* Frees everything e describes inside base (not base itself) and zeroes it. */
 void lv__xb_clear(const lv__xb_elem *e, void *base);
 
