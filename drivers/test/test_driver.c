@@ -546,8 +546,14 @@ static void test_reboot(lv_conn *c, const unsigned char *uuid, unsigned flags, l
         cb(opaque, &err);
         return;
     }
-    /* The guest restarts in the same "process": same id, same live definition. */
-    lv__test_dom_set_state(d, LV_DOMAIN_RUNNING, LV_RUNNING_BOOTED);
+    /* The guest reboots and <on_reboot> says what follows: "restart" (the
+     * default) boots again in the same "process", same id and live definition;
+     * "destroy" and "preserve" end it as a guest shutdown does. */
+    const char *action = d->live_def->on_reboot;
+    if (action && (strcmp(action, "destroy") == 0 || strcmp(action, "preserve") == 0))
+        lv__test_dom_end(state_of(c), d, LV_SHUTOFF_SHUTDOWN);
+    else
+        lv__test_dom_set_state(d, LV_DOMAIN_RUNNING, LV_RUNNING_BOOTED);
     cb(opaque, NULL);
 }
 
@@ -658,11 +664,11 @@ static void test_set_autostart(lv_conn *c, const unsigned char *uuid, bool autos
     cb(opaque, NULL);
 }
 
-static void set_def_text(lv_domain_def *def, lv_metadata_kind kind, const char *text)
+static int set_def_text(lv_domain_def *def, lv_metadata_kind kind, const char *text, lv_error *err)
 {
-    char **field = kind == LV_METADATA_TITLE ? &def->title : &def->description;
-    free(*field);
-    *field = text && *text ? lv_strdup(text) : NULL;
+    if (kind == LV_METADATA_TITLE)
+        return lv_domain_def_set_title(def, text, err);
+    return lv_domain_def_set_description(def, text, err);
 }
 
 static void test_set_metadata(lv_conn *c, const unsigned char *uuid, lv_metadata_kind kind,
@@ -685,15 +691,16 @@ static void test_set_metadata(lv_conn *c, const unsigned char *uuid, lv_metadata
     } else if ((flags & LV_AFFECT_CONFIG) && !d->persistent_def) {
         lv_error_set(&err, LV_ERR_OPERATION_INVALID,
                      "transient domain '%s' has no persistent definition to change", dom_name(d));
-    } else if (kind == LV_METADATA_TITLE && text && strpbrk(text, "\r\n")) {
-        lv_error_set(&err, LV_ERR_INVALID_ARG, "a domain title cannot contain a line break");
     } else {
-        if (flags & LV_AFFECT_LIVE)
-            set_def_text(d->live_def, kind, text);
-        if (flags & LV_AFFECT_CONFIG)
-            set_def_text(d->persistent_def, kind, text);
-        cb(opaque, NULL);
-        return;
+        /* The setter checks the text and changes nothing when it refuses it; the
+         * second definition then takes the same text. */
+        lv_domain_def *first = (flags & LV_AFFECT_LIVE) ? d->live_def : d->persistent_def;
+        if (set_def_text(first, kind, text, &err) == 0) {
+            if ((flags & LV_AFFECT_LIVE) && (flags & LV_AFFECT_CONFIG))
+                set_def_text(d->persistent_def, kind, text, NULL);
+            cb(opaque, NULL);
+            return;
+        }
     }
     cb(opaque, &err);
 }

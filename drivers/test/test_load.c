@@ -323,7 +323,6 @@ static int load_domain(lv__test_state *st, xmlNode *el, const char *dir, const c
 {
     xmlDoc *inc = NULL;
     char *label = NULL;
-    char *text = NULL;
     int ret = -1;
     xmlChar *file = xmlGetProp(el, BAD_CAST "file");
     if (file) {
@@ -339,16 +338,14 @@ static int load_domain(lv__test_state *st, xmlNode *el, const char *dir, const c
     bool transient = false;
     if (take_test_elements(el, &runstate, &transient, label, err) < 0)
         goto out;
-    text = dump_element(el);
     lv_error perr = {0};
-    lv_domain_def *def = lv_domain_def_parse_xml(text, LV_DOMAIN_PARSE_GENERATE, &perr);
+    lv_domain_def *def = lv_domain_def_parse_node(el, LV_DOMAIN_PARSE_GENERATE, &perr);
     if (!def) {
         lv_error_set(err, perr.code ? perr.code : LV_ERR_XML, "%s: %s", label, perr.message);
         goto out;
     }
     ret = add_domain(st, def, runstate, transient, label, err);
 out:
-    free(text);
     free(label);
     xmlFree(file);
     xmlFreeDoc(inc);
