@@ -1099,6 +1099,12 @@ static bool in_list(const char *s, const char *const *list)
     return false;
 }
 
+static void clear_str(char **s)
+{
+    free(*s);
+    *s = NULL;
+}
+
 static void set_default(char **field, const char *value)
 {
     if (!*field)
@@ -1188,6 +1194,8 @@ static int post_parse_disks(lv_domain_def *def, lv_error *err)
                                     "'virtio'",
                                     d->target_dev);
             d->readonly = true;
+            if (streq(d->target_tray, "closed")) /* the default, and libvirt leaves it out */
+                clear_str(&d->target_tray);
         } else if (d->target_tray) {
             return lv_error_set(err, LV_ERR_XML,
                                 "XML error: 'tray' is only valid for a cdrom (disk '%s')",
@@ -1387,13 +1395,17 @@ static void copy_chardev_source(lv_chardev_def *dst, const lv_chardev_def *src)
  * serial port are the same device, and each implies the other. */
 static void console_compat(lv_domain_def *def)
 {
-    if (def->nserials && !def->nconsoles) {
-        lv_chardev_def *c = lv_malloc0(sizeof(*c));
+    if (def->nserials && (!def->nconsoles || (def->consoles[0].target_type &&
+                                              strcmp(def->consoles[0].target_type, "serial")))) {
+        /* a console for serial port 0 goes first */
+        def->consoles = lv_realloc(def->consoles, (def->nconsoles + 1) * sizeof(*def->consoles));
+        memmove(&def->consoles[1], &def->consoles[0], def->nconsoles * sizeof(*def->consoles));
+        def->nconsoles++;
+        lv_chardev_def *c = &def->consoles[0];
+        memset(c, 0, sizeof(*c));
         copy_chardev_source(c, &def->serials[0]);
         c->target_type = lv_strdup("serial");
         c->target_port.set = true;
-        def->consoles = c;
-        def->nconsoles = 1;
     } else if (!def->nserials && def->nconsoles &&
                (!def->consoles[0].target_type || streq(def->consoles[0].target_type, "serial"))) {
         lv_chardev_def *s = lv_malloc0(sizeof(*s));
@@ -1683,12 +1695,6 @@ static void strip_alias(lv_device_info *info)
 #define STRIP_ALIASES(arr, count)                                                                  \
     for (size_t i_ = 0; i_ < (count); i_++)                                                        \
         strip_alias(&(arr)[i_].info);
-
-static void clear_str(char **s)
-{
-    free(*s);
-    *s = NULL;
-}
 
 static void strip_live(lv_domain_def *def)
 {
