@@ -580,6 +580,32 @@ static void test_reboot_reset(void **state)
     lv_domain_info_free(info);
 }
 
+static void test_reboot_on_reboot_destroy(void **state)
+{
+    fixture *f = *state;
+    static const char xml[] = "<domain type='test'>\n"
+                              "  <name>once</name>\n"
+                              "  <memory unit='KiB'>65536</memory>\n"
+                              "  <os><type arch='x86_64'>hvm</type></os>\n"
+                              "  <on_reboot>destroy</on_reboot>\n"
+                              "</domain>\n";
+    lv_domain_info *info = NULL;
+    assert_ok(define(f->conn, xml, &info));
+    unsigned char uuid[LV_UUID_LEN];
+    memcpy(uuid, info->uuid, LV_UUID_LEN);
+    lv_domain_info_free(info);
+    assert_ok(op(lv_domain_start, f->conn, uuid, 0));
+    assert_ok(op(lv_domain_reboot, f->conn, uuid, 0));
+    assert_state(f->conn, uuid, LV_DOMAIN_SHUTOFF, LV_SHUTOFF_SHUTDOWN);
+    /* a transient one vanishes */
+    assert_ok(op(lv_domain_undefine, f->conn, uuid, 0));
+    assert_ok(create(f->conn, xml, 0, &info));
+    memcpy(uuid, info->uuid, LV_UUID_LEN);
+    lv_domain_info_free(info);
+    assert_ok(op(lv_domain_reboot, f->conn, uuid, 0));
+    assert_fails(get_info(f->conn, uuid, &info), LV_ERR_NO_DOMAIN, NULL);
+}
+
 static void test_cpu_time(void **state)
 {
     fixture *f = *state;
@@ -1356,6 +1382,7 @@ int main(void)
         T(test_suspend_resume),
         T(test_shutdown_start_destroy),
         T(test_reboot_reset),
+        T(test_reboot_on_reboot_destroy),
         T(test_cpu_time),
         T(test_unknown_uuid_and_flags),
         T(test_define_new),
