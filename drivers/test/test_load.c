@@ -451,8 +451,14 @@ int lv__test_load_file(lv__test_state *st, const char *path, lv_error *err)
     xmlDoc *doc = NULL;
     char *dir = NULL;
     int ret = -1;
-    if (lv_file_read_all(path, &text, &len, err) < 0)
+    lv_error rerr = {0};
+    if (lv_file_read_all(path, &text, &len, &rerr) < 0) {
+        /* Say which URI it was: test:///defualt is most likely a typo. */
+        lv_error_set(err, rerr.code, "cannot open 'test://%s': %s", path, rerr.message);
+        if (err)
+            err->sys_errno = rerr.sys_errno;
         return -1;
+    }
     doc = read_xml(text, path, err);
     if (!doc)
         goto out;
