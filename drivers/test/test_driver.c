@@ -55,7 +55,6 @@ static void test_open(lv_conn *conn, lv_done_cb cb, void *opaque)
             default_state->refs++;
         } else {
             lv__test_state *st = lv__test_state_new();
-            st->is_default = true;
             if (lv__test_load_default(st, &err) < 0) {
                 lv__test_state_free(st);
                 cb(opaque, &err);

@@ -35,7 +35,6 @@ typedef struct lv__test_obj {
 
 typedef struct lv__test_state {
     unsigned refs;
-    bool is_default; /* the shared test:///default state */
     lv_node_info node;
     int next_id;
     lv__test_dom **doms;
