@@ -33,10 +33,10 @@ return {
             filter = opts.inactive and { inactive = true } or { active = true }
         end
         local null = require("luvirt").json.null
-        local doms = ctx:check(ctx.conn:domains(filter))
+        -- one driver call for every row, not one per domain
+        local infos = ctx:check(ctx.conn:domain_infos(filter))
         local rows = {}
-        for _, dom in ipairs(doms) do
-            local info = ctx:check(dom:info())
+        for _, info in ipairs(infos) do
             local keep = true
             if any_state and not states[info.state] then keep = false end
             if opts.autostart and not info.autostart then keep = false end
