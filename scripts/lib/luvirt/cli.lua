@@ -468,6 +468,12 @@ end
 ---------------------------------------------------------------------------
 -- the REPL
 
+--- Ctrl-C at the prompt: drop an unfinished Lua chunk, as lua.c does (Lua
+--- mode itself stays on; `.` or Ctrl-D leaves it).
+function M.cancel_input()
+    state.pending = nil
+end
+
 --- One line typed at the REPL (nil: end of input). Returns false to leave.
 function M.repl_line(line)
     if line == nil then
