@@ -124,6 +124,10 @@ void lv__json_open(lua_State *L);              /* pushes the luvirt.json table *
 /* The one Lua -> JSON text conversion; used by encode and by the shell. */
 int lv__json_encode(lua_State *L, int idx, bool pretty);
 
+/* ---- l_options.c ---- */
+void lv__check_opts(lua_State *L, int idx, const char *const *allowed);
+bool lv__opt_bool(lua_State *L, int idx, const char *key);
+
 /* ---- l_process.c ---- */
 void lv__process_open(lua_State *L); /* adds luvirt.run_interactive */
 

@@ -19,35 +19,6 @@ lv_conn *lv__check_conn(lua_State *L, int idx)
     return lc->conn;
 }
 
-/* Options tables: unknown keys are misuse. */
-static bool opt_bool(lua_State *L, int idx, const char *key)
-{
-    if (lua_isnoneornil(L, idx))
-        return false;
-    lua_getfield(L, idx, key);
-    bool v = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    return v;
-}
-
-static void check_opts(lua_State *L, int idx, const char *const *allowed)
-{
-    if (lua_isnoneornil(L, idx))
-        return;
-    luaL_checktype(L, idx, LUA_TTABLE);
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        lua_pop(L, 1);
-        bool ok = false;
-        if (lua_type(L, -1) == LUA_TSTRING) {
-            for (const char *const *a = allowed; *a; a++)
-                ok = ok || strcmp(*a, lua_tostring(L, -1)) == 0;
-        }
-        if (!ok)
-            luaL_error(L, "unknown option '%s'", luaL_tolstring(L, -1, NULL));
-    }
-}
-
 static int push_new_conn(lua_State *L, lv_call *call)
 {
     lv_lconn *lc = lua_newuserdatauv(L, sizeof(*lc), 0);
@@ -61,12 +32,12 @@ int lv__l_open(lua_State *L)
 {
     static const char *const allowed[] = {"readonly", NULL};
     const char *uri = luaL_optstring(L, 1, NULL);
-    check_opts(L, 2, allowed);
+    lv__check_opts(L, 2, allowed);
     if (!uri || !*uri)
         uri = getenv("LUVIRT_DEFAULT_URI");
     if (!uri || !*uri)
         uri = DEFAULT_URI;
-    unsigned flags = opt_bool(L, 2, "readonly") ? LV_CONNECT_READONLY : 0;
+    unsigned flags = lv__opt_bool(L, 2, "readonly") ? LV_CONNECT_READONLY : 0;
     lv_call *call = lv__call_new(L, push_new_conn);
     lv_conn_open(call->rt->loop, uri, flags, lv__call_conn_cb, call);
     return lv__call_wait(L, call);
@@ -215,11 +186,11 @@ static int push_info_list(lua_State *L, lv_call *call)
 static unsigned list_flags(lua_State *L, int idx)
 {
     static const char *const allowed[] = {"active", "inactive", NULL};
-    check_opts(L, idx, allowed);
+    lv__check_opts(L, idx, allowed);
     unsigned flags = 0;
-    if (opt_bool(L, idx, "active"))
+    if (lv__opt_bool(L, idx, "active"))
         flags |= LV_LIST_ACTIVE;
-    if (opt_bool(L, idx, "inactive"))
+    if (lv__opt_bool(L, idx, "inactive"))
         flags |= LV_LIST_INACTIVE;
     return flags;
 }
@@ -253,7 +224,7 @@ static int l_conn_domain(lua_State *L)
         key = lua_tostring(L, 2);
     else
         key = luaL_checkstring(L, 2);
-    check_opts(L, 3, allowed);
+    lv__check_opts(L, 3, allowed);
     lv_lookup_by by = LV_LOOKUP_ANY;
     if (!lua_isnoneornil(L, 3)) {
         lua_getfield(L, 3, "by");
@@ -299,8 +270,8 @@ static int l_conn_create(lua_State *L)
     static const char *const allowed[] = {"paused", NULL};
     lv_conn *c = lv__check_conn(L, 1);
     const char *xml = definition_xml(L, 2);
-    check_opts(L, 3, allowed);
-    unsigned flags = opt_bool(L, 3, "paused") ? LV_START_PAUSED : 0;
+    lv__check_opts(L, 3, allowed);
+    unsigned flags = lv__opt_bool(L, 3, "paused") ? LV_START_PAUSED : 0;
     lv_call *call = lv__call_new(L, push_domain);
     keep_conn(L, call, 1);
     lv_domain_create_xml(c, xml, flags, lv__call_domain_cb, call);

@@ -79,33 +79,6 @@ void lv__domain_info_push(lua_State *L, const lv_domain_info *info)
     set_field_int(L, "cpu_time_ns", (lua_Integer)info->cpu_time_ns);
 }
 
-static void check_opts(lua_State *L, int idx, const char *const *allowed)
-{
-    if (lua_isnoneornil(L, idx))
-        return;
-    luaL_checktype(L, idx, LUA_TTABLE);
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        lua_pop(L, 1);
-        bool ok = false;
-        if (lua_type(L, -1) == LUA_TSTRING)
-            for (const char *const *a = allowed; *a; a++)
-                ok = ok || strcmp(*a, lua_tostring(L, -1)) == 0;
-        if (!ok)
-            luaL_error(L, "unknown option '%s'", luaL_tolstring(L, -1, NULL));
-    }
-}
-
-static bool opt_bool(lua_State *L, int idx, const char *key)
-{
-    if (lua_isnoneornil(L, idx))
-        return false;
-    lua_getfield(L, idx, key);
-    bool v = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    return v;
-}
-
 static int l_dom_name(lua_State *L)
 {
     lua_pushstring(L, check_domain(L, 1)->name);
@@ -215,23 +188,23 @@ static int simple_call(lua_State *L, simple_op op, unsigned flags)
 static int l_dom_start(lua_State *L)
 {
     static const char *const allowed[] = {"paused", NULL};
-    check_opts(L, 2, allowed);
-    return simple_call(L, lv_domain_start, opt_bool(L, 2, "paused") ? LV_START_PAUSED : 0);
+    lv__check_opts(L, 2, allowed);
+    return simple_call(L, lv_domain_start, lv__opt_bool(L, 2, "paused") ? LV_START_PAUSED : 0);
 }
 
 static int l_dom_destroy(lua_State *L)
 {
     static const char *const allowed[] = {"graceful", NULL};
-    check_opts(L, 2, allowed);
+    lv__check_opts(L, 2, allowed);
     return simple_call(L, lv_domain_destroy,
-                       opt_bool(L, 2, "graceful") ? LV_DESTROY_GRACEFUL : 0);
+                       lv__opt_bool(L, 2, "graceful") ? LV_DESTROY_GRACEFUL : 0);
 }
 
 #define NO_OPTS_OP(lname, op)                                                                      \
     static int lname(lua_State *L)                                                                 \
     {                                                                                              \
         static const char *const allowed[] = {NULL};                                               \
-        check_opts(L, 2, allowed);                                                                 \
+        lv__check_opts(L, 2, allowed);                                                                 \
         return simple_call(L, op, 0);                                                              \
     }
 
@@ -256,9 +229,9 @@ static int l_dom_xml(lua_State *L)
 {
     static const char *const allowed[] = {"inactive", NULL};
     lv_ldomain *d = check_domain(L, 1);
-    check_opts(L, 2, allowed);
+    lv__check_opts(L, 2, allowed);
     lv_conn *c = domain_conn(L, 1);
-    unsigned flags = opt_bool(L, 2, "inactive") ? LV_XML_INACTIVE : 0;
+    unsigned flags = lv__opt_bool(L, 2, "inactive") ? LV_XML_INACTIVE : 0;
     lv_call *call = lv__call_new(L, lv__push_string);
     lv_domain_get_xml(c, d->uuid, flags, lv__call_string_cb, call);
     return lv__call_wait(L, call);
@@ -269,11 +242,11 @@ static int l_dom_set_description(lua_State *L)
     static const char *const allowed[] = {"title", "live", "config", NULL};
     lv_ldomain *d = check_domain(L, 1);
     const char *text = luaL_optstring(L, 2, NULL);
-    check_opts(L, 3, allowed);
+    lv__check_opts(L, 3, allowed);
     lv_conn *c = domain_conn(L, 1);
-    lv_metadata_kind kind = opt_bool(L, 3, "title") ? LV_METADATA_TITLE : LV_METADATA_DESCRIPTION;
-    unsigned flags = (opt_bool(L, 3, "live") ? LV_AFFECT_LIVE : 0) |
-                     (opt_bool(L, 3, "config") ? LV_AFFECT_CONFIG : 0);
+    lv_metadata_kind kind = lv__opt_bool(L, 3, "title") ? LV_METADATA_TITLE : LV_METADATA_DESCRIPTION;
+    unsigned flags = (lv__opt_bool(L, 3, "live") ? LV_AFFECT_LIVE : 0) |
+                     (lv__opt_bool(L, 3, "config") ? LV_AFFECT_CONFIG : 0);
     lv_call *call = lv__call_new(L, lv__push_true);
     lv_domain_set_metadata(c, d->uuid, kind, text, flags, lv__call_done_cb, call);
     return lv__call_wait(L, call);
