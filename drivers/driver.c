@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "qemu/qemu_driver.h"
 #include "test/test_driver.h"
 
 static const lv_driver *const registry[] = {
     &lv_test_driver,
+    &lv_qemu_driver,
     NULL,
 };
 
@@ -66,14 +68,7 @@ void lv_conn_open(uv_loop_t *loop, const char *uri, unsigned flags, lv_conn_cb c
         }
     }
     if (!conn->driver) {
-        if (strcmp(conn->uri.driver, "qemu") == 0)
-            lv_error_set(&err, LV_ERR_NO_CONNECT,
-                         "no connection driver available for '%s': the qemu driver is not "
-                         "built yet",
-                         uri);
-        else
-            lv_error_set(&err, LV_ERR_NO_CONNECT, "no connection driver available for '%s'",
-                         uri);
+        lv_error_set(&err, LV_ERR_NO_CONNECT, "no connection driver available for '%s'", uri);
         free_conn(conn);
         cb(opaque, NULL, &err);
         return;

@@ -1,0 +1,145 @@
+/* Internals of the qemu driver, shared by its files.
+ *
+ * On disk, per scope (see qemu_paths.c):
+ *   CONFIG/NAME.xml            persistent definition (LV_DOMAIN_FORMAT_SECURE)
+ *   CONFIG/autostart/NAME.xml  symlink to ../NAME.xml, as libvirt's
+ *   RUN/NAME.xml               live definition while active (transient: the only one)
+ *   RUN/NAME.status            status file (JSON), written by the monitor process
+ *   RUN/NAME.lock              per-domain lock (flock) of mutating shells
+ *   RUN/NAME.qmp               QMP socket for shells (one at a time, under the lock)
+ *   RUN/NAME.mon               QMP socket of the monitor process
+ *   RUN/NAME.console           serial console (UNIX socket)
+ *   RUN/NAME.pid               qemu's pidfile
+ *   RUN/NAME.ended             how the last run ended (shut off reason), kept
+ *   RUN/NAME.destroy           marker: a shell is destroying the domain
+ *   LOG/NAME.log               qemu's stderr and the console log (NAME.console.log)
+ */
+#ifndef LV_QEMU_PRIV_H
+#define LV_QEMU_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../driver.h"
+#include "conf/domain_conf.h"
+
+/* ---- paths -------------------------------------------------------------- */
+
+typedef struct lv__qemu_paths {
+    char *config;    /* definitions */
+    char *autostart; /* config/autostart */
+    char *run;       /* runtime: status, sockets, locks */
+    char *images;    /* default place for disk images */
+    char *log;       /* qemu and console logs */
+    bool privileged; /* qemu:///system */
+} lv__qemu_paths;
+
+/* Fills p for the URI's scope (system, session, embed?root=DIR). */
+int lv__qemu_paths_init(lv__qemu_paths *p, const lv_uri *uri, lv_error *err);
+void lv__qemu_paths_clear(lv__qemu_paths *p);
+/* Creates the directories (synchronous mkdir -p; small and at open time). */
+int lv__qemu_paths_ensure(const lv__qemu_paths *p, lv_error *err);
+/* "DIR/NAME.SUFFIX", malloc'd. */
+char *lv__qemu_path(const char *dir, const char *name, const char *suffix);
+
+/* ---- status file -------------------------------------------------------- */
+
+typedef struct lv__qemu_status {
+    char *name;
+    unsigned char uuid[LV_UUID_LEN];
+    int id;
+    pid_t monitor_pid;
+    unsigned long long monitor_start; /* /proc/PID/stat starttime, against pid reuse */
+    pid_t qemu_pid;
+    char *qmp;     /* the shells' QMP socket */
+    char *console; /* serial console socket */
+    char *console_log;
+    char *log;
+    char **argv; /* NULL-terminated */
+    int64_t start_time; /* unix seconds */
+    lv_domain_state state;
+    int reason;
+    unsigned seq; /* bumped by every write */
+} lv__qemu_status;
+
+void lv__qemu_status_clear(lv__qemu_status *s);
+/* JSON text of s (malloc'd). */
+char *lv__qemu_status_format(const lv__qemu_status *s);
+int lv__qemu_status_parse(const char *text, lv__qemu_status *s, lv_error *err);
+int lv__qemu_status_write(const char *path, const lv__qemu_status *s, lv_error *err);
+/* 1 read, 0 missing, -1 error. */
+int lv__qemu_status_read(const char *path, lv__qemu_status *s, lv_error *err);
+
+/* The end record: "shutdown", "destroyed", "crashed"... one line. */
+int lv__qemu_ended_write(const char *path, int reason, lv_error *err);
+int lv__qemu_ended_read(const char *path); /* LV_SHUTOFF_* or -1 when none */
+
+/* Process checks that cope with zombies and pid reuse. */
+bool lv__proc_alive(pid_t pid, unsigned long long starttime);
+unsigned long long lv__proc_starttime(pid_t pid); /* 0 when unknown */
+/* utime + stime of pid in ns, 0 when unknown. */
+uint64_t lv__proc_cpu_ns(pid_t pid);
+
+/* ---- driver state ------------------------------------------------------- */
+
+typedef struct lv__qemu_dom {
+    lv_domain_def *persistent_def; /* CONFIG/NAME.xml */
+    lv_domain_def *live_def;       /* RUN/NAME.xml while active */
+    bool autostart;
+    int id; /* -1 when inactive */
+    lv_domain_state state;
+    int reason;
+    lv__qemu_status status; /* valid while active */
+    /* cache keys of CONFIG/NAME.xml */
+    long long cfg_mtime_ns;
+    long long cfg_size;
+    unsigned long long cfg_ino;
+    /* A state this shell set itself (suspend/resume) before the monitor's status
+     * write caught up: used while status.seq <= override_seq. */
+    bool override;
+    unsigned override_seq;
+    lv_domain_state override_state;
+    int override_reason;
+    bool seen; /* scan mark */
+} lv__qemu_dom;
+
+typedef struct lv__qemu_state {
+    lv__qemu_paths paths;
+    lv_conn *conn;
+    lv__qemu_dom **doms;
+    size_t ndoms, cap_doms;
+    struct lv__qemu_op *ops; /* pending asynchronous operations */
+    bool closing;
+} lv__qemu_state;
+
+static inline lv_domain_def *lv__qemu_dom_def(const lv__qemu_dom *d)
+{
+    return d->live_def ? d->live_def : d->persistent_def;
+}
+
+static inline bool lv__qemu_dom_active(const lv__qemu_dom *d)
+{
+    return d->id >= 0;
+}
+
+/* qemu_state.c: the domain table mirrors the files. Rescans are synchronous
+ * reads of small files (definitions, status), as at open time. */
+int lv__qemu_scan(lv__qemu_state *st, lv_error *err);
+/* Re-reads one domain's runtime files; returns d, or NULL when it vanished
+ * (a transient domain that ended: it is removed and freed). */
+lv__qemu_dom *lv__qemu_refresh(lv__qemu_state *st, lv__qemu_dom *d);
+lv__qemu_dom *lv__qemu_find_name(const lv__qemu_state *st, const char *name);
+lv__qemu_dom *lv__qemu_find_uuid(const lv__qemu_state *st, const unsigned char *uuid);
+lv__qemu_dom *lv__qemu_find_id(const lv__qemu_state *st, int id);
+void lv__qemu_add_dom(lv__qemu_state *st, lv__qemu_dom *d);
+void lv__qemu_remove_dom(lv__qemu_state *st, lv__qemu_dom *d);
+void lv__qemu_dom_free(lv__qemu_dom *d);
+/* Removes the runtime files of a domain whose monitor is gone (a crash of the
+ * monitor itself, or a reboot of the host) and records reason. */
+void lv__qemu_cleanup_runtime(const lv__qemu_paths *p, const char *name, int reason);
+/* The next domain id of this scope (RUN/ids, under flock). */
+int lv__qemu_next_id(const lv__qemu_paths *p, lv_error *err);
+
+#endif

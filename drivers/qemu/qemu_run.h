@@ -1,0 +1,41 @@
+/* Running guests (qemu_run.c): start and create spawn the monitor process,
+ * the other operations talk QMP to the running qemu over the shells' socket. */
+#ifndef LV_QEMU_RUN_H
+#define LV_QEMU_RUN_H
+
+#include "qemu_priv.h"
+
+void lv__qemu_create_xml(lv_conn *c, const char *xml, unsigned flags, lv_domain_cb cb,
+                         void *opaque);
+void lv__qemu_start(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                    void *opaque);
+void lv__qemu_shutdown(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                       void *opaque);
+void lv__qemu_destroy(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                      void *opaque);
+void lv__qemu_reboot(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                     void *opaque);
+void lv__qemu_reset(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                    void *opaque);
+void lv__qemu_suspend(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                      void *opaque);
+void lv__qemu_resume(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
+                     void *opaque);
+void lv__qemu_version(lv_conn *c, lv_version_cb cb, void *opaque);
+void lv__qemu_capabilities(lv_conn *c, lv_string_cb cb, void *opaque);
+/* Cancels what is pending on the connection (callbacks get LV_ERR_CANCELLED). */
+void lv__qemu_run_close(lv__qemu_state *st);
+
+/* Shared with qemu_driver.c. */
+lv__qemu_dom *lv__qemu_find_dom(lv__qemu_state *st, const unsigned char *uuid, lv_error *err);
+const char *lv__qemu_dom_name(const lv__qemu_dom *d);
+lv_domain_info *lv__qemu_make_info(const lv__qemu_dom *d);
+int lv__qemu_refuse_state(const lv__qemu_dom *d, lv_domain_state want, lv_error *err);
+lv_domain_def *lv__qemu_parse_new_def(lv__qemu_state *st, const char *xml, lv__qemu_dom **same,
+                                      lv_error *err);
+lv__qemu_dom *lv__qemu_begin_op(lv_conn *c, const unsigned char *uuid, unsigned flags,
+                                unsigned allowed, const char *op, lv_done_cb cb, void *opaque);
+/* Writes RUN/NAME.xml, the live definition. */
+int lv__qemu_save_live(lv__qemu_state *st, const lv_domain_def *def, int id, lv_error *err);
+
+#endif
