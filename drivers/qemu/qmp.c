@@ -557,6 +557,9 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     lv_qmp *q = s->data;
     if (nread == UV_EOF)
         qmp_down(q, LV_ERR_OPERATION_FAILED, 0, "qemu closed the socket");
+    else if (nread == UV_ECONNRESET) /* qemu reads QMP a byte at a time: after "quit" it
+                                      * exits with our "\r\n" unread, and we see a reset */
+        qmp_down(q, LV_ERR_OPERATION_FAILED, 0, "qemu closed the socket (connection reset)");
     else if (nread < 0)
         qmp_down(q, LV_ERR_SYSTEM, (int)-nread, "read: %s", uv_strerror((int)nread));
     else if (nread > 0)
