@@ -187,6 +187,12 @@ def test_tty(luvirt, root):
         check(term.expect(r"\brunning\b") is not None, "Ctrl-C at the prompt clears the line")
         term.expect(PROMPT)
 
+        # Ctrl-C at the continuation prompt drops the unfinished Lua chunk.
+        term.send("lua for i = 1, 2 do\r")
+        check(term.expect(r">> ", 5) is not None, "an unfinished chunk asks for more")
+        term.send("\x03")
+        check(term.expect(PROMPT, 5) is not None, "Ctrl-C drops it: the command prompt is back")
+
         # Ctrl-C while a line's task waits: the task ends, the shell stays.
         term.send("lua luvirt.sleep(10000) print('slept-through')\r")
         time.sleep(0.5)
