@@ -82,6 +82,9 @@ unsigned long long lv__proc_starttime(pid_t pid); /* 0 when unknown */
 /* utime + stime of pid in ns, 0 when unknown. */
 uint64_t lv__proc_cpu_ns(pid_t pid);
 
+/* argv as one line of shell text, for messages and logs (malloc'd). */
+char *lv__qemu_argv_text(char *const *argv);
+
 /* ---- driver state ------------------------------------------------------- */
 
 typedef struct lv__qemu_dom {

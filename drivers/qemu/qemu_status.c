@@ -16,6 +16,7 @@
 
 #include "core/alloc.h"
 #include "core/files.h"
+#include "core/strbuf.h"
 
 void lv__qemu_status_clear(lv__qemu_status *s)
 {
@@ -252,4 +253,35 @@ uint64_t lv__proc_cpu_ns(pid_t pid)
     if (hz <= 0)
         hz = 100;
     return (uint64_t)(ut + stt) * (1000000000ULL / (uint64_t)hz);
+}
+
+/* ---- argv as text ------------------------------------------------------- */
+
+char *lv__qemu_argv_text(char *const *argv)
+{
+    lv_strbuf sb;
+    lv_strbuf_init(&sb);
+    for (char *const *a = argv; a && *a; a++) {
+        if (a != argv)
+            lv_strbuf_add(&sb, " ");
+        bool plain = **a != '\0';
+        for (const char *p = *a; *p; p++)
+            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                        "-_=,./:+@%",
+                        *p))
+                plain = false;
+        if (plain) {
+            lv_strbuf_add(&sb, *a);
+            continue;
+        }
+        lv_strbuf_add(&sb, "'");
+        for (const char *p = *a; *p; p++) {
+            if (*p == '\'')
+                lv_strbuf_add(&sb, "'\\''");
+            else
+                lv_strbuf_addn(&sb, p, 1);
+        }
+        lv_strbuf_add(&sb, "'");
+    }
+    return lv_strbuf_steal(&sb);
 }

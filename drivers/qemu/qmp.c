@@ -63,8 +63,8 @@ struct lv_qmp {
     lv_qmp_callbacks cbs;
     enum qmp_state state;
     bool was_ready;
-    bool released;   /* lv_qmp_close was called */
-    bool in_notify;  /* notify_down is running callbacks */
+    bool released;  /* lv_qmp_close was called */
+    bool in_notify; /* notify_down is running callbacks */
     bool handles_closed;
     int open_handles;
     char *path;
@@ -265,13 +265,15 @@ static void on_write(uv_write_t *req, int status)
 
 static int send_msg(lv_qmp *q, json_object *msg, const char *name, lv_error *err)
 {
-    const char *s =
-        json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    const char *s = json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN |
+                                                            JSON_C_TO_STRING_NOSLASHESCAPE);
     size_t len = strlen(s);
-    qmp_write *w = lv_malloc0(sizeof(*w) + len + 2);
+    /* No line end after the object: QEMU's JSON streamer needs none, and it reads
+     * its monitor socket a byte at a time, so after "quit" a trailing "\r\n" stays
+     * unread and the kernel turns qemu's exit into a reset instead of an EOF. */
+    qmp_write *w = lv_malloc0(sizeof(*w) + len);
     memcpy(w->data, s, len);
-    memcpy(w->data + len, "\r\n", 2);
-    uv_buf_t buf = uv_buf_init(w->data, (unsigned int)(len + 2));
+    uv_buf_t buf = uv_buf_init(w->data, (unsigned int)len);
     int r = uv_write(&w->req, (uv_stream_t *)&q->pipe, &buf, 1, on_write);
     if (r < 0) {
         free(w);
@@ -509,8 +511,8 @@ static void feed(lv_qmp *q, const char *p, size_t n)
         if (jerr == json_tokener_continue) {
             q->msg_bytes += n;
             if (q->msg_bytes > q->max_msg)
-                qmp_down(q, LV_ERR_OPERATION_FAILED, 0,
-                         "qemu sent a message larger than %zu bytes", q->max_msg);
+                qmp_down(q, LV_ERR_OPERATION_FAILED, 0, "qemu sent a message larger than %zu bytes",
+                         q->max_msg);
             return;
         }
         size_t used = json_tokener_get_parse_end(q->tok);
@@ -526,7 +528,8 @@ static void feed(lv_qmp *q, const char *p, size_t n)
                 if (raw[i] == '\0')
                     raw[i] = ' ';
             lv_text_for_message(raw, near, sizeof(near));
-            qmp_down(q, LV_ERR_OPERATION_FAILED, 0, "qemu sent bytes that are not JSON (%s near '%s')",
+            qmp_down(q, LV_ERR_OPERATION_FAILED, 0,
+                     "qemu sent bytes that are not JSON (%s near '%s')",
                      json_tokener_error_desc(jerr), near);
             return;
         }
@@ -557,8 +560,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     lv_qmp *q = s->data;
     if (nread == UV_EOF)
         qmp_down(q, LV_ERR_OPERATION_FAILED, 0, "qemu closed the socket");
-    else if (nread == UV_ECONNRESET) /* qemu reads QMP a byte at a time: after "quit" it
-                                      * exits with our "\r\n" unread, and we see a reset */
+    else if (nread == UV_ECONNRESET) /* qemu exited with bytes of ours unread */
         qmp_down(q, LV_ERR_OPERATION_FAILED, 0, "qemu closed the socket (connection reset)");
     else if (nread < 0)
         qmp_down(q, LV_ERR_SYSTEM, (int)-nread, "read: %s", uv_strerror((int)nread));
@@ -582,8 +584,8 @@ static void on_timer(uv_timer_t *t)
         const char *what = q->state == QMP_CONNECTING ? "the connection"
                            : q->state == QMP_GREETING ? "the greeting"
                                                       : "qmp_capabilities";
-        qmp_down(q, LV_ERR_TIMEOUT, 0, "timed out after %u ms waiting for %s",
-                 q->connect_timeout, what);
+        qmp_down(q, LV_ERR_TIMEOUT, 0, "timed out after %u ms waiting for %s", q->connect_timeout,
+                 what);
         return;
     }
     for (;;) {
@@ -640,8 +642,8 @@ lv_qmp *lv_qmp_new(uv_loop_t *loop, const lv_qmp_callbacks *cbs)
     return q;
 }
 
-static int connect_common(lv_qmp *q, const char *name, unsigned timeout_ms,
-                          lv_qmp_connect_cb cb, void *opaque, lv_error *err)
+static int connect_common(lv_qmp *q, const char *name, unsigned timeout_ms, lv_qmp_connect_cb cb,
+                          void *opaque, lv_error *err)
 {
     if (!cb)
         return lv_error_set(err, LV_ERR_INVALID_ARG, "QMP connect needs a callback");
@@ -758,8 +760,8 @@ int lv_qmp_command_text(lv_qmp *q, const char *cmd, const char *args_json, unsig
     return lv_qmp_command(q, cmd, args, timeout_ms, cb, opaque, err);
 }
 
-int lv_qmp_hmp(lv_qmp *q, const char *cmdline, unsigned timeout_ms, lv_qmp_text_cb cb,
-               void *opaque, lv_error *err)
+int lv_qmp_hmp(lv_qmp *q, const char *cmdline, unsigned timeout_ms, lv_qmp_text_cb cb, void *opaque,
+               lv_error *err)
 {
     if (!cmdline || !cb)
         return lv_error_set(err, LV_ERR_INVALID_ARG, "HMP command needs a text and a callback");
@@ -772,8 +774,8 @@ int lv_qmp_hmp(lv_qmp *q, const char *cmdline, unsigned timeout_ms, lv_qmp_text_
                   err);
 }
 
-int lv_qmp_raw(lv_qmp *q, const char *json, unsigned timeout_ms, lv_qmp_reply_cb cb,
-               void *opaque, lv_error *err)
+int lv_qmp_raw(lv_qmp *q, const char *json, unsigned timeout_ms, lv_qmp_reply_cb cb, void *opaque,
+               lv_error *err)
 {
     if (!json || !cb)
         return lv_error_set(err, LV_ERR_INVALID_ARG, "QMP passthrough needs a text and a callback");

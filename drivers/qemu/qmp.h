@@ -54,12 +54,10 @@ typedef void (*lv_qmp_connect_cb)(lv_qmp *qmp, void *opaque, const lv_error *err
  * branch on the class. When no answer came (closed, timed out, cancelled) ret
  * is NULL. For lv_qmp_raw, ret is the whole reply object (an error reply is not
  * an lv_error there: it is what the user asked to see). */
-typedef void (*lv_qmp_reply_cb)(lv_qmp *qmp, void *opaque, json_object *ret,
-                                const lv_error *err);
+typedef void (*lv_qmp_reply_cb)(lv_qmp *qmp, void *opaque, json_object *ret, const lv_error *err);
 
 /* lv_qmp_hmp's result: the monitor's text output (NULL on error). */
-typedef void (*lv_qmp_text_cb)(lv_qmp *qmp, void *opaque, const char *text,
-                               const lv_error *err);
+typedef void (*lv_qmp_text_cb)(lv_qmp *qmp, void *opaque, const char *text, const lv_error *err);
 
 /* An asynchronous event: its name ("STOP", "SHUTDOWN"), its "data" (NULL when
  * absent) and QEMU's timestamp (seconds, microseconds; -1, -1 when absent). */
@@ -101,8 +99,8 @@ int lv_qmp_command(lv_qmp *qmp, const char *cmd, json_object *args, unsigned tim
                    lv_qmp_reply_cb cb, void *opaque, lv_error *err);
 
 /* The same with args as JSON text ("{\"device\": \"ide0\"}"; NULL or "" for none). */
-int lv_qmp_command_text(lv_qmp *qmp, const char *cmd, const char *args_json,
-                        unsigned timeout_ms, lv_qmp_reply_cb cb, void *opaque, lv_error *err);
+int lv_qmp_command_text(lv_qmp *qmp, const char *cmd, const char *args_json, unsigned timeout_ms,
+                        lv_qmp_reply_cb cb, void *opaque, lv_error *err);
 
 /* HMP passthrough: human-monitor-command with command-line = cmdline ("info
  * status"); cb gets the monitor's text. */
@@ -113,8 +111,8 @@ int lv_qmp_hmp(lv_qmp *qmp, const char *cmdline, unsigned timeout_ms, lv_qmp_tex
  * object with "execute". It goes out as written except for "id", which is ours
  * for the trip; the reply handed to cb carries the user's "id" again (or none).
  * Asynchronous "exec-oob" is refused. */
-int lv_qmp_raw(lv_qmp *qmp, const char *json, unsigned timeout_ms, lv_qmp_reply_cb cb,
-               void *opaque, lv_error *err);
+int lv_qmp_raw(lv_qmp *qmp, const char *json, unsigned timeout_ms, lv_qmp_reply_cb cb, void *opaque,
+               lv_error *err);
 
 /* Closes the connection and, once libuv is done with it, frees qmp; see the
  * rules above. NULL is fine. */

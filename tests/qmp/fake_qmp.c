@@ -129,47 +129,53 @@ bool fake_greet(fake *f)
                         "[\"oob\"]}}\r\n");
 }
 
-/* One line from the client, without its line end; NULL at EOF. */
-static char *read_line(fake *f)
+/* Fills f->in with at least one more byte; false at EOF. */
+static bool fill(fake *f)
 {
+    char buf[65536];
     for (;;) {
-        char *nl = f->in ? memchr(f->in, '\n', f->inlen) : NULL;
-        if (nl) {
-            size_t len = (size_t)(nl - f->in);
-            char *line = strndup(f->in, len);
-            if (len && line[len - 1] == '\r')
-                line[len - 1] = '\0';
-            memmove(f->in, nl + 1, f->inlen - len - 1);
-            f->inlen -= len + 1;
-            return line;
-        }
-        char buf[65536];
         ssize_t n = recv(f->cfd, buf, sizeof(buf), 0);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            return NULL;
+            return false;
         f->in = realloc(f->in, f->inlen + (size_t)n);
         memcpy(f->in + f->inlen, buf, (size_t)n);
         f->inlen += (size_t)n;
+        return true;
     }
 }
 
+/* The client sends JSON objects back to back, with no line ends. */
 json_object *fake_recv(fake *f)
 {
-    char *line = read_line(f);
-    if (!line) {
-        fake_fail(f, "the client closed while the server waited for a request");
-        return NULL;
+    for (;;) {
+        if (f->inlen) {
+            json_tokener *tok = json_tokener_new();
+            json_object *obj = json_tokener_parse_ex(tok, f->in, (int)f->inlen);
+            enum json_tokener_error jerr = json_tokener_get_error(tok);
+            size_t end = json_tokener_get_parse_end(tok);
+            json_tokener_free(tok);
+            if (jerr == json_tokener_success) {
+                memmove(f->in, f->in + end, f->inlen - end);
+                f->inlen -= end;
+                if (!json_object_is_type(obj, json_type_object)) {
+                    fake_fail(f, "the client sent JSON that is not an object");
+                    json_object_put(obj);
+                    return NULL;
+                }
+                return obj;
+            }
+            if (jerr != json_tokener_continue) {
+                fake_fail(f, "the client sent bytes that are not JSON: %.*s", (int)f->inlen, f->in);
+                return NULL;
+            }
+        }
+        if (!fill(f)) {
+            fake_fail(f, "the client closed while the server waited for a request");
+            return NULL;
+        }
     }
-    json_object *obj = json_tokener_parse(line);
-    if (!json_object_is_type(obj, json_type_object)) {
-        fake_fail(f, "the client sent a line that is not a JSON object: %s", line);
-        json_object_put(obj);
-        obj = NULL;
-    }
-    free(line);
-    return obj;
 }
 
 const char *fake_expect(fake *f, json_object *req, const char *name)
@@ -212,13 +218,12 @@ bool fake_handshake(fake *f)
 
 bool fake_wait_eof(fake *f)
 {
-    char *line = read_line(f);
-    if (line) {
-        fake_fail(f, "expected the client to close, it sent: %s", line);
-        free(line);
-        return false;
+    while (f->inlen == 0) {
+        if (!fill(f))
+            return true;
     }
-    return true;
+    fake_fail(f, "expected the client to close, it sent: %.*s", (int)f->inlen, f->in);
+    return false;
 }
 
 void fake_hangup(fake *f)

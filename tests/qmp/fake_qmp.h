@@ -41,7 +41,7 @@ bool fake_send(fake *f, const char *text); /* as is */
 bool fake_sendn(fake *f, const char *data, size_t len);
 bool fake_sendf(fake *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool fake_greet(fake *f);
-/* Reads the next request (a JSON object on one line); NULL at EOF or on failure. */
+/* Reads the next request (a JSON object); NULL at EOF or on failure. */
 json_object *fake_recv(fake *f);
 /* The request's "execute" must be name; returns its id's text ("7"), or NULL. */
 const char *fake_expect(fake *f, json_object *req, const char *name);
