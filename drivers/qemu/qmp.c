@@ -213,7 +213,8 @@ static void notify_down(lv_qmp *q)
         cmd_fail(q, c, &e);
         cmd_free(c);
     }
-    if (q->was_ready && !q->down_by_owner && q->cbs.closed) {
+    /* not when the owner closed it meanwhile, e.g. from a command's callback above */
+    if (q->was_ready && !q->down_by_owner && !q->released && q->cbs.closed) {
         lv_error_set(&e, code, "QMP connection to %s ended: %s", qmp_path(q), q->down_detail);
         e.sys_errno = code == LV_ERR_SYSTEM ? q->down_errno : 0;
         q->cbs.closed(q, q->cbs.opaque, &e);

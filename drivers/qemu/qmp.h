@@ -67,7 +67,7 @@ typedef void (*lv_qmp_event_cb)(lv_qmp *qmp, void *opaque, const char *name, jso
 /* The connection ended after a successful connect and before lv_qmp_close: QEMU
  * closed its end (err->code LV_ERR_OPERATION_FAILED, "... closed by qemu"), or
  * a read/write failed, or it sent something that is not QMP. Runs once, after
- * every pending command's callback. */
+ * every pending command's callback, unless one of those closed the client. */
 typedef void (*lv_qmp_closed_cb)(lv_qmp *qmp, void *opaque, const lv_error *err);
 
 typedef struct lv_qmp_callbacks {

@@ -25,6 +25,7 @@ typedef struct ctx {
     int replies;
     int close_after; /* lv_qmp_close after this many replies/errors (0: never) */
     bool close_on_closed;
+    bool close_on_event;
     bool in_call; /* inside one of our calls into the client */
     const char *expect_path;
     void (*on_ready)(struct ctx *c);
@@ -97,6 +98,8 @@ static void on_event(lv_qmp *q, void *opaque, const char *name, json_object *dat
         logf_(c, "event %s %s no-time", name, js(data));
     else
         logf_(c, "event %s %s %lld.%06lld", name, js(data), (long long)sec, (long long)usec);
+    if (c->close_on_event)
+        lv_qmp_close(q);
 }
 
 static void on_closed(lv_qmp *q, void *opaque, const lv_error *err)
@@ -418,6 +421,41 @@ static void test_drop_error_text(void **state)
     assert_message_has(&err, "cannot send 'x': QMP connection to ");
     lv_qmp_close(c->qmp);
     assert_log(c, "connected\nerror 1 OPERATION_FAILED\nclosed OPERATION_FAILED\n");
+}
+
+/* The owner closes from the pending command's callback: no `closed` after that. */
+static void test_drop_close_in_callback(void **state)
+{
+    ctx *c = *state;
+    c->close_on_closed = false;
+    c->close_after = 1;
+    run_with(c, script_drop, ready_one_status);
+    assert_log(c, "connected\nerror 1 OPERATION_FAILED\n");
+}
+
+static void script_event_then_more(fake *f)
+{
+    if (!fake_handshake(f))
+        return;
+    json_object *r1 = fake_recv(f);
+    if (r1) {
+        char buf[256];
+        snprintf(buf, sizeof(buf),
+                 "{\"event\": \"BYE\"}{\"event\": \"NOT-SEEN\"}"
+                 "{\"return\": {}, \"id\": %s}",
+                 json_object_to_json_string(json_object_object_get(r1, "id")));
+        fake_send(f, buf);
+    }
+    json_object_put(r1);
+    fake_wait_eof(f);
+}
+
+static void test_close_in_event(void **state)
+{
+    ctx *c = *state;
+    c->close_on_event = true;
+    run_with(c, script_event_then_more, ready_one_status);
+    assert_log(c, "connected\nevent BYE NULL no-time\nerror 1 CANCELLED\n");
 }
 
 static lv_error cmd_err;
@@ -1184,6 +1222,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_drop_mid_command, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drop_error_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drop_message, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_drop_close_in_callback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_close_in_event, setup, teardown),
         cmocka_unit_test_setup_teardown(test_oversized, setup, teardown),
         cmocka_unit_test_setup_teardown(test_oversized_default, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
