@@ -4,9 +4,11 @@
  * and asynchronous {"event", "data", "timestamp"} messages at any time.
  *
  * Everything that ends the connection goes through qmp_down(), which only stops
- * the handles; callbacks that were waiting run from the last handle's close
- * callback (notify_down), so no user callback ever runs inside one of our
- * public calls, and the memory outlives every callback. */
+ * the handles. Callbacks that were waiting run from notify_down(): from the last
+ * handle's close callback when the connection dropped, or inside lv_qmp_close,
+ * so that nothing calls back after lv_qmp_close returns (an owner may free its
+ * state right then). The memory outlives every callback: it is freed once the
+ * handles are closed, the owner released it and no notify_down is running. */
 #include "qmp.h"
 
 #include <errno.h>
@@ -63,8 +65,8 @@ struct lv_qmp {
     lv_qmp_callbacks cbs;
     enum qmp_state state;
     bool was_ready;
-    bool released;  /* lv_qmp_close was called */
-    bool in_notify; /* notify_down is running callbacks */
+    bool released;    /* lv_qmp_close was called */
+    int notify_depth; /* notify_down calls running (a callback may close: nested) */
     bool handles_closed;
     int open_handles;
     char *path;
@@ -190,11 +192,13 @@ static void qmp_free(lv_qmp *q)
     free(q);
 }
 
-/* Every callback still waiting learns why; then `closed`. Runs once, from the
- * last handle's close callback. */
+/* Every callback still waiting learns why; then `closed`, unless the owner has
+ * closed the client. Idempotent, and re-entrant: a callback run here may call
+ * lv_qmp_close, which runs it again for the rest. */
 static void notify_down(lv_qmp *q)
 {
     lv_error e;
+    q->notify_depth++;
     lv_error_code code = q->down_by_owner ? LV_ERR_CANCELLED : q->down_code;
 
     if (q->connect_cb) {
@@ -219,6 +223,7 @@ static void notify_down(lv_qmp *q)
         e.sys_errno = code == LV_ERR_SYSTEM ? q->down_errno : 0;
         q->cbs.closed(q, q->cbs.opaque, &e);
     }
+    q->notify_depth--;
 }
 
 static void on_handle_closed(uv_handle_t *h)
@@ -226,9 +231,7 @@ static void on_handle_closed(uv_handle_t *h)
     lv_qmp *q = h->data;
     if (--q->open_handles > 0)
         return;
-    q->in_notify = true;
     notify_down(q);
-    q->in_notify = false;
     q->handles_closed = true;
     if (q->released)
         qmp_free(q);
@@ -814,9 +817,10 @@ void lv_qmp_close(lv_qmp *q)
     if (q->state != QMP_DOWN) {
         q->down_by_owner = true;
         qmp_down(q, LV_ERR_CANCELLED, 0, "the client was closed");
-    } else if (q->handles_closed && !q->in_notify) {
-        qmp_free(q);
     }
+    notify_down(q);
+    if (q->handles_closed && q->notify_depth == 0)
+        qmp_free(q);
 }
 
 void lv_qmp_set_max_message(lv_qmp *q, size_t bytes)

@@ -5,16 +5,21 @@
  * Commands are pipelined: each gets a unique "id" and its reply is matched by
  * that id, so events and other replies may arrive in between in any order.
  *
- * Rules, as libuv's:
+ * Rules:
  * - A call that returns 0 will call its callback exactly once, later, never
- *   from inside the call itself. A call that returns -1 fills err and never
- *   calls its callback.
- * - The owner calls lv_qmp_close exactly once, whatever happened. The memory is
- *   freed in libuv's close phase, after every outstanding callback has run:
- *   callbacks that were still pending then run with LV_ERR_CANCELLED (a command,
- *   or the connect). Callbacks pending when the connection drops run with the
- *   reason, then the `closed` callback runs; the object stays valid (every new
- *   command fails) until the owner calls lv_qmp_close.
+ *   from inside the call itself (lv_qmp_close excepted, below). A call that
+ *   returns -1 fills err and never calls its callback.
+ * - The owner calls lv_qmp_close exactly once, whatever happened. Callbacks
+ *   still pending then (commands, the connect) run inside lv_qmp_close with
+ *   LV_ERR_CANCELLED ("... closed while waiting for 'cont': the client was
+ *   closed"), or with the reason of a drop that had not been reported yet;
+ *   after it returns nothing of this client calls back, so the owner
+ *   may free its own state at once. The memory itself is freed in libuv's close
+ *   phase.
+ * - When the connection drops (qemu exits, a read or write fails, qemu sends
+ *   something that is not QMP), pending callbacks run with the reason from the
+ *   loop, then the `closed` callback; the object stays valid (every new command
+ *   fails) until the owner calls lv_qmp_close.
  * - Any callback may call lv_qmp_close, or send more commands.
  * - Bytes that are not JSON, a message that is not an object, or a message larger
  *   than the limit (16 MiB by default) close the connection with an error naming
@@ -114,8 +119,9 @@ int lv_qmp_hmp(lv_qmp *qmp, const char *cmdline, unsigned timeout_ms, lv_qmp_tex
 int lv_qmp_raw(lv_qmp *qmp, const char *json, unsigned timeout_ms, lv_qmp_reply_cb cb, void *opaque,
                lv_error *err);
 
-/* Closes the connection and, once libuv is done with it, frees qmp; see the
- * rules above. NULL is fine. */
+/* Closes the connection, runs every pending callback with LV_ERR_CANCELLED
+ * before it returns, and frees qmp once libuv is done with it; see the rules
+ * above. NULL is fine. */
 void lv_qmp_close(lv_qmp *qmp);
 
 /* The limit on one message from QEMU (default LV_QMP_MAX_MESSAGE_DEFAULT). */

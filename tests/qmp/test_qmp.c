@@ -433,6 +433,33 @@ static void test_drop_close_in_callback(void **state)
     assert_log(c, "connected\nerror 1 OPERATION_FAILED\n");
 }
 
+/* The owner closes after the drop and before libuv's close phase (from a check
+ * handle, which runs right after I/O): the pending command learns the drop's
+ * reason inside lv_qmp_close, and `closed` is not called. */
+static void check_close_when_down(uv_check_t *h)
+{
+    ctx *c = h->data;
+    if (!c->qmp || lv_qmp_is_ready(c->qmp) || !c->log.data)
+        return; /* not connected yet, or still fine */
+    lv_qmp_close(c->qmp);
+    logf_(c, "owner closed");
+    uv_close((uv_handle_t *)h, NULL);
+}
+
+static void test_close_after_drop(void **state)
+{
+    ctx *c = *state;
+    uv_check_t check;
+    uv_check_init(&c->loop, &check);
+    check.data = c;
+    uv_check_start(&check, check_close_when_down);
+    c->close_on_closed = false;
+    run_with(c, script_drop, ready_one_status);
+    assert_log(c, "connected\nerror 1 OPERATION_FAILED\nowner closed\n");
+    assert_message_has(&c->last_err, "closed while waiting for 'query-status': qemu closed the "
+                                     "socket");
+}
+
 static void script_event_then_more(fake *f)
 {
     if (!fake_handshake(f))
@@ -782,9 +809,8 @@ static void ready_close_at_once(ctx *c)
 {
     send_cmd(c, 1, "a", NULL, 0);
     send_cmd(c, 2, "b", NULL, 100);
-    c->in_call = true;
-    lv_qmp_close(c->qmp); /* the callbacks run later, from the loop */
-    c->in_call = false;
+    lv_qmp_close(c->qmp); /* the callbacks run inside: nothing calls back after this */
+    logf_(c, "close returned");
 }
 
 static void script_client_closes(fake *f)
@@ -801,7 +827,7 @@ static void test_close_with_pending(void **state)
 {
     ctx *c = *state;
     run_with(c, script_client_closes, ready_close_at_once);
-    assert_log(c, "connected\nerror 1 CANCELLED\nerror 2 CANCELLED\n");
+    assert_log(c, "connected\nerror 1 CANCELLED\nerror 2 CANCELLED\nclose returned\n");
 }
 
 /* ---- HMP and raw passthrough ------------------------------------------- */
@@ -993,9 +1019,8 @@ static void test_close_while_connecting(void **state)
     assert_int_equal(lv_qmp_connect(c->qmp, c->srv.path, 0, on_connect, c, &err), 0);
     assert_int_equal(lv_qmp_connect(c->qmp, c->srv.path, 0, on_connect, c, &err), -1);
     assert_message_has(&err, "already connected");
-    c->in_call = true;
     lv_qmp_close(c->qmp);
-    c->in_call = false;
+    logf_(c, "close returned");
     uv_run(&c->loop, UV_RUN_DEFAULT);
     /* the server may or may not see the connection: unblock its accept */
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -1004,7 +1029,7 @@ static void test_close_while_connecting(void **state)
     (void)connect(fd, (struct sockaddr *)&sa, sizeof(sa));
     close(fd);
     fake_join(&c->srv);
-    assert_log(c, "connect-failed CANCELLED\n");
+    assert_log(c, "connect-failed CANCELLED\nclose returned\n");
 }
 
 static void test_connect_fd(void **state)
@@ -1224,6 +1249,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_drop_message, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drop_close_in_callback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_in_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_close_after_drop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_oversized, setup, teardown),
         cmocka_unit_test_setup_teardown(test_oversized_default, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
