@@ -103,6 +103,14 @@ enum { /* domain_destroy */
     LV_DESTROY_GRACEFUL = 1 << 0,
 };
 
+enum { /* domain_shutdown */
+    LV_SHUTDOWN_WAIT = 1 << 0, /* complete only once the domain is shut off */
+};
+/* With LV_SHUTDOWN_WAIT: give up (LV_ERR_TIMEOUT, the guest keeps running) after
+ * secs seconds; 0 means the driver's default (qemu: 300 s). */
+#define LV_SHUTDOWN_TIMEOUT(secs) (((unsigned)(secs) & 0xffffffu) << 8)
+#define LV_SHUTDOWN_TIMEOUT_MASK 0xffffff00u
+
 
 enum { /* domain_set_metadata (as libvirt's VIR_DOMAIN_AFFECT_*) */
     LV_AFFECT_LIVE = 1 << 0,   /* the running definition */

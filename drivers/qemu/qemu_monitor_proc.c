@@ -316,7 +316,20 @@ static void on_event(lv_qmp *qmp, void *opaque, const char *name, json_object *d
         log_line(m, "SHUTDOWN (guest: %s, reason: %s)", guest ? "yes" : "no",
                  reason ? reason : "?");
         bool reboot = reason && strcmp(reason, "guest-reset") == 0;
-        if (guest && ((reboot && (m->shutdown_flags & LV_QEMU_NO_REBOOT) &&
+        char *marker = lv__qemu_path(m->paths.run, m->name, ".reboot");
+        bool fake_reboot = guest && !reboot && unlink(marker) == 0;
+        free(marker);
+        if (fake_reboot) {
+            /* A shell's reboot: the power-off it asked for paused qemu (set-action);
+             * reset, put the shutdown action back, resume. */
+            m->saw_shutdown = false;
+            m->guest_shutdown = false;
+            command(m, "system_reset", NULL);
+            command(m, "set-action",
+                    (m->shutdown_flags & LV_QEMU_NO_SHUTDOWN) ? "{\"shutdown\": \"pause\"}"
+                                                              : "{\"shutdown\": \"poweroff\"}");
+            command(m, "cont", NULL);
+        } else if (guest && ((reboot && (m->shutdown_flags & LV_QEMU_NO_REBOOT) &&
                        (m->shutdown_flags & LV_QEMU_NO_SHUTDOWN)) ||
                       (!reboot && (m->shutdown_flags & LV_QEMU_NO_SHUTDOWN))))
             guest_request(m, reboot);

@@ -83,8 +83,8 @@ static void remove_suffix(const char *dir, const char *name, const char *suffix)
 
 void lv__qemu_cleanup_runtime(const lv__qemu_paths *p, const char *name, int reason)
 {
-    static const char *const suffixes[] = {".qmp", ".mon", ".console", ".pid",
-                                           ".destroy", ".xml", ".status"};
+    static const char *const suffixes[] = {".qmp", ".mon",     ".console", ".pid",
+                                           ".destroy", ".reboot", ".xml",     ".status"};
     if (reason >= 0) {
         char *ended = lv__qemu_path(p->run, name, ".ended");
         lv__qemu_ended_write(ended, reason, NULL);
@@ -152,7 +152,11 @@ lv__qemu_dom *lv__qemu_refresh(lv__qemu_state *st, lv__qemu_dom *d)
         } else {
             /* Neither the monitor nor qemu is there: the monitor was killed (or
              * the host rebooted) before it could clean up. */
-            lv__qemu_cleanup_runtime(&st->paths, name, LV_SHUTOFF_CRASHED);
+            char *marker = lv__qemu_path(st->paths.run, name, ".destroy");
+            struct stat sb;
+            int reason = stat(marker, &sb) == 0 ? LV_SHUTOFF_DESTROYED : LV_SHUTOFF_CRASHED;
+            free(marker);
+            lv__qemu_cleanup_runtime(&st->paths, name, reason);
         }
     }
     if (!active) {

@@ -117,6 +117,15 @@ static void test_define_and_reopen(void **state)
     assert_fails(define(c, test_type, NULL), LV_ERR_CONFIG_UNSUPPORTED, "'test'");
     assert_fails(define(c, "<domain", NULL), LV_ERR_XML, NULL);
 
+    /* Inactive refusals, as the test driver words them. */
+    assert_fails(op(lv_domain_suspend, c, uuid, 0), LV_ERR_OPERATION_INVALID, "is not running");
+    assert_fails(op(lv_domain_destroy, c, uuid, 0), LV_ERR_OPERATION_INVALID, "is not running");
+    assert_fails(op(lv_domain_shutdown, c, uuid, 0), LV_ERR_OPERATION_INVALID, "is not running");
+    assert_fails(op(lv_domain_resume, c, uuid, 0), LV_ERR_OPERATION_INVALID, "is not running");
+    assert_fails(op(lv_domain_reset, c, uuid, 0), LV_ERR_OPERATION_INVALID, "is not running");
+    assert_fails(op(lv_domain_shutdown, c, uuid, 0x1000000), LV_ERR_OPERATION_INVALID, NULL);
+    assert_fails(op(lv_domain_destroy, c, uuid, 0x80), LV_ERR_INVALID_ARG, "unsupported flags");
+
     /* Undefined by one shell: gone for the other. */
     assert_ok(op(lv_domain_undefine, c2, uuid, 0));
     assert_false(exists("config/vm1.xml"));
