@@ -1051,6 +1051,141 @@ static void test_connect_fd(void **state)
     assert_true(strstr(c->log.data, "reply 2") != NULL);
 }
 
+/* ---- mutated and random streams ---------------------------------------- */
+
+/* Whatever comes in, every callback runs exactly once and nothing crashes (run
+ * this under -DLUVIRT_SANITIZE=ON). The peer's bytes are written up front into
+ * a socketpair and its end closed, so no thread is needed. */
+typedef struct fuzz {
+    int connects;
+    bool ok;
+    int good_replies;
+    int cmd_calls[3];
+    int closed;
+} fuzz;
+
+static void fuzz_reply(lv_qmp *q, void *opaque, json_object *ret, const lv_error *err)
+{
+    (void)q;
+    (void)ret;
+    fuzz *z = cur->srv.data;
+    z->cmd_calls[(intptr_t)opaque]++;
+    if (!err)
+        z->good_replies++;
+}
+
+static void fuzz_text(lv_qmp *q, void *opaque, const char *text, const lv_error *err)
+{
+    (void)text;
+    fuzz_reply(q, opaque, NULL, err);
+}
+
+static void fuzz_event(lv_qmp *q, void *opaque, const char *name, json_object *data, int64_t sec,
+                       int64_t usec)
+{
+    (void)q;
+    (void)opaque;
+    (void)data;
+    (void)sec;
+    (void)usec;
+    assert_non_null(name);
+}
+
+static void fuzz_closed(lv_qmp *q, void *opaque, const lv_error *err)
+{
+    fuzz *z = opaque;
+    assert_non_null(err);
+    z->closed++;
+    lv_qmp_close(q);
+}
+
+static void fuzz_connected(lv_qmp *q, void *opaque, const lv_error *err)
+{
+    fuzz *z = opaque;
+    z->connects++;
+    if (err) {
+        lv_qmp_close(q);
+        return;
+    }
+    z->ok = true;
+    lv_error e;
+    assert_int_equal(lv_qmp_command(q, "query-status", NULL, 0, fuzz_reply, (void *)1, &e), 0);
+    assert_int_equal(lv_qmp_hmp(q, "info status", 0, fuzz_text, (void *)2, &e), 0);
+}
+
+static void test_fuzz(void **state)
+{
+    ctx *c = *state;
+    static const char valid[] =
+        "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 0, \"minor\": 2, \"major\": 7}, "
+        "\"package\": \"\"}, \"capabilities\": [\"oob\"]}}\r\n"
+        "{\"return\": {}, \"id\": 1}\r\n"
+        "{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, \"event\": \"STOP\"}\r\n"
+        "{\"return\": {\"status\": \"paused\", \"running\": false}, \"id\": 2}\r\n"
+        "{\"event\": \"RESUME\", \"data\": {\"a\": [1, 2.5, null, true, \"\\u00e9\"]}}\r\n"
+        "{\"return\": \"VM status: paused\\r\\n\", \"id\": 3}\r\n";
+    srand(12345);
+    int connected = 0, replied = 0;
+    for (int iter = 0; iter < 1500; iter++) {
+        char buf[1024];
+        size_t len = sizeof(valid) - 1;
+        memcpy(buf, valid, len);
+        int mode = iter % 3;
+        if (mode == 0) {
+            /* a valid greeting, then random bytes */
+            size_t keep = strcspn(valid, "\n") + 1;
+            len = keep + (size_t)(rand() % 200);
+            for (size_t i = keep; i < len; i++)
+                buf[i] = (char)(rand() % 256);
+        } else {
+            /* the valid stream with a few bytes flipped, dropped or doubled */
+            int edits = 1 + rand() % 4;
+            for (int k = 0; k < edits && len > 2; k++) {
+                size_t at = (size_t)rand() % len;
+                switch (rand() % 3) {
+                case 0:
+                    buf[at] = (char)(rand() % 256);
+                    break;
+                case 1:
+                    memmove(buf + at, buf + at + 1, len - at - 1);
+                    len--;
+                    break;
+                default:
+                    if (len < sizeof(buf)) {
+                        memmove(buf + at + 1, buf + at, len - at);
+                        len++;
+                    }
+                }
+            }
+            if (mode == 2)
+                len = (size_t)rand() % (len + 1); /* and cut short */
+        }
+        int sv[2];
+        assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+        assert_int_equal(write(sv[1], buf, len), (ssize_t)len);
+        shutdown(sv[1], SHUT_WR); /* EOF after the bytes; the client may still write */
+
+        fuzz z = {0};
+        c->srv.data = &z;
+        lv_qmp_callbacks cbs = {.event = fuzz_event, .closed = fuzz_closed, .opaque = &z};
+        lv_qmp *q = lv_qmp_new(&c->loop, &cbs);
+        lv_qmp_set_max_message(q, 512);
+        lv_error err;
+        assert_int_equal(lv_qmp_connect_fd(q, sv[0], "fuzz", 2000, fuzz_connected, &z, &err), 0);
+        uv_run(&c->loop, UV_RUN_DEFAULT);
+        close(sv[1]);
+        assert_int_equal(z.connects, 1);
+        /* connected: both commands end once, then the drop is reported once */
+        assert_int_equal(z.cmd_calls[1], z.ok);
+        assert_int_equal(z.cmd_calls[2], z.ok);
+        assert_int_equal(z.closed, z.ok);
+        connected += z.ok;
+        replied += z.good_replies;
+    }
+    print_message("  1500 streams: %d connected, %d good replies\n", connected, replied);
+    assert_true(connected > 100 && replied > 100);
+}
+
 /* ---- a real qemu-system-x86_64 ------------------------------------------ */
 
 typedef struct real {
@@ -1261,6 +1396,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_connect_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_while_connecting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_connect_fd, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fuzz, setup, teardown),
         cmocka_unit_test_setup_teardown(test_real_qemu, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
