@@ -1244,6 +1244,54 @@ static void real_quit(lv_qmp *q, void *opaque, json_object *ret, const lv_error 
     logf_(r->c, "quit %s", err ? "closed" : js(ret));
 }
 
+static void real_event(lv_qmp *q, void *opaque, const char *name, json_object *data, int64_t sec,
+                       int64_t usec)
+{
+    (void)q;
+    (void)data;
+    real *r = opaque;
+    assert_true(sec > 0 && usec >= 0);
+    logf_(r->c, "event %s", name);
+}
+
+static void real_nosuch(lv_qmp *q, void *opaque, json_object *ret, const lv_error *err)
+{
+    real *r = opaque;
+    if (!err)
+        fail_msg("query-nothing succeeded: %s", js(ret));
+    logf_(r->c, "nosuch %s %s", lv_error_code_name(err->code),
+          json_object_get_string(json_object_object_get(ret, "class")));
+    lv_error e;
+    if (lv_qmp_command(q, "quit", NULL, 5000, real_quit, r, &e) < 0)
+        fail_msg("quit: %s", e.message);
+}
+
+static void real_raw(lv_qmp *q, void *opaque, json_object *reply, const lv_error *err)
+{
+    real *r = opaque;
+    if (err)
+        fail_msg("raw query-status: %s", err->message);
+    json_object *ret = json_object_object_get(reply, "return");
+    logf_(r->c, "raw status %s id %s",
+          json_object_get_string(json_object_object_get(ret, "status")),
+          js(json_object_object_get(reply, "id")));
+    lv_error e;
+    if (lv_qmp_command(q, "query-nothing", NULL, 5000, real_nosuch, r, &e) < 0)
+        fail_msg("query-nothing: %s", e.message);
+}
+
+static void real_cont(lv_qmp *q, void *opaque, json_object *ret, const lv_error *err)
+{
+    real *r = opaque;
+    if (err)
+        fail_msg("cont: %s", err->message);
+    logf_(r->c, "cont %s", js(ret));
+    lv_error e;
+    if (lv_qmp_raw(q, "{\"execute\": \"query-status\", \"id\": \"mine\"}", 5000, real_raw, r, &e) <
+        0)
+        fail_msg("raw: %s", e.message);
+}
+
 static void real_hmp(lv_qmp *q, void *opaque, const char *text, const lv_error *err)
 {
     real *r = opaque;
@@ -1251,8 +1299,9 @@ static void real_hmp(lv_qmp *q, void *opaque, const char *text, const lv_error *
         fail_msg("info status: %s", err->message);
     logf_(r->c, "hmp %s", strstr(text, "paused (prelaunch)") ? "paused (prelaunch)" : text);
     lv_error e;
-    if (lv_qmp_command(q, "quit", NULL, 5000, real_quit, r, &e) < 0)
-        fail_msg("quit: %s", e.message);
+    /* qemu sends RESUME before cont's reply: the client must sort that out */
+    if (lv_qmp_command(q, "cont", NULL, 5000, real_cont, r, &e) < 0)
+        fail_msg("cont: %s", e.message);
 }
 
 static void real_status(lv_qmp *q, void *opaque, json_object *ret, const lv_error *err)
@@ -1309,7 +1358,7 @@ static void real_connected(lv_qmp *q, void *opaque, const lv_error *err)
 
 static void real_try_connect(real *r)
 {
-    lv_qmp_callbacks cbs = {.closed = real_closed, .opaque = r};
+    lv_qmp_callbacks cbs = {.event = real_event, .closed = real_closed, .opaque = r};
     r->qmp = lv_qmp_new(&r->c->loop, &cbs);
     lv_error e;
     if (lv_qmp_connect(r->qmp, r->path, 5000, real_connected, r, &e) < 0)
@@ -1362,8 +1411,16 @@ static void test_real_qemu(void **state)
     assert_int_equal(r->exit_status, 0);
     assert_int_equal(r->term_signal, 0);
     const char *got = c->log.data ? c->log.data : "";
-    const char *tail = "version matches the greeting\nstatus prelaunch\nhmp paused (prelaunch)\n"
-                       "quit {}\nclosed: by qemu\n";
+    const char *tail = "version matches the greeting\n"
+                       "status prelaunch\n"
+                       "hmp paused (prelaunch)\n"
+                       "event RESUME\n"
+                       "cont {}\n"
+                       "raw status running id \"mine\"\n"
+                       "nosuch NO_SUPPORT CommandNotFound\n"
+                       "event SHUTDOWN\n"
+                       "quit {}\n"
+                       "closed: by qemu\n";
     if (!strstr(got, tail) || strncmp(got, "connected after ", 16) != 0)
         fail_msg("log:\n%s", got);
     free(qmparg);
