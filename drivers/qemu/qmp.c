@@ -328,6 +328,7 @@ static int submit(lv_qmp *q, enum cmd_kind kind, const char *name, json_object *
     c->timeout_ms = timeout_ms;
     cmd_append(q, c);
     if (timeout_ms) {
+        uv_update_time(q->loop); /* the loop's clock may be stale when called from outside it */
         c->deadline = uv_now(q->loop) + timeout_ms;
         arm_timer(q);
     }
@@ -659,6 +660,7 @@ static int connect_common(lv_qmp *q, const char *name, unsigned timeout_ms, lv_q
     q->connect_opaque = opaque;
     q->connect_timeout = timeout_ms;
     if (timeout_ms) {
+        uv_update_time(q->loop);
         q->connect_deadline = uv_now(q->loop) + timeout_ms;
         arm_timer(q);
     }

@@ -25,6 +25,9 @@
  *   than the limit (16 MiB by default) close the connection with an error naming
  *   the socket; nothing QEMU sends can crash the client.
  *
+ * The process must ignore SIGPIPE (the shell and the per-guest monitor do): a
+ * write to a qemu that just exited is then an error, not the end of the process.
+ *
  * json_object values handed to callbacks are borrowed: valid during the call,
  * json_object_get() them to keep them. */
 #ifndef LV_QEMU_QMP_H

@@ -1379,7 +1379,12 @@ static void test_real_qemu(void **state)
     ctx *c = *state;
     char *qemu = find_qemu();
     if (!qemu) {
-        print_message("  skipped: qemu-system-x86_64 is not installed (or set LUVIRT_TEST_QEMU)\n");
+        const char *env = getenv("LUVIRT_TEST_QEMU");
+        if (env && *env)
+            print_message("  skipped: LUVIRT_TEST_QEMU=%s is not executable\n", env);
+        else
+            print_message("  skipped: qemu-system-x86_64 is not installed (apt-get install "
+                          "qemu-system-x86), or set LUVIRT_TEST_QEMU\n");
         skip();
     }
     real *r = LV_NEW(real);
