@@ -207,8 +207,9 @@ static void drive_loc(const lv_domain_def *def, const lv_disk_def *d, lv__drive_
         loc->bus = (unsigned)idx / 2;
         loc->unit = (unsigned)idx % 2;
     } else if (streq(bus, "sata")) {
+        /* libvirt's SATA address: the port is the unit */
         loc->controller = (unsigned)idx / 6;
-        loc->bus = (unsigned)idx % 6;
+        loc->unit = (unsigned)idx % 6;
     } else if (streq(bus, "scsi")) {
         /* lsilogic: 7 targets per controller; virtio-scsi: one controller, units */
         if (scsi_is_lsi(def, 0)) {
@@ -284,8 +285,7 @@ static const lv_controller_def *find_controller(const lv_domain_def *def, const 
 
 /* ",bus=pci.N,addr=0xS[.0xF][,multifunction=on]" for a PCI address; nothing when
  * the definition leaves it to qemu. what names the device in errors. */
-static int add_pci_address(lv__qcmd *c, lv_strbuf *sb, const lv_device_info *info,
-                           const char *what)
+static int add_pci_address(lv__qcmd *c, lv_strbuf *sb, const lv_device_info *info, const char *what)
 {
     const lv_device_address *a = &info->address;
 
@@ -298,8 +298,9 @@ static int add_pci_address(lv__qcmd *c, lv_strbuf *sb, const lv_device_info *inf
     if (a->bus != 0) {
         const lv_controller_def *ct = find_controller(c->def, "pci", a->bus);
         if (!ct)
-            return fail(c, "%s: PCI address on bus 0x%02x, but there is no <controller "
-                           "type='pci' index='%u'>",
+            return fail(c,
+                        "%s: PCI address on bus 0x%02x, but there is no <controller "
+                        "type='pci' index='%u'>",
                         what, a->bus, a->bus);
         kvf(sb, "bus", "pci.%u", a->bus);
     } else {
@@ -315,8 +316,7 @@ static int add_pci_address(lv__qcmd *c, lv_strbuf *sb, const lv_device_info *inf
 }
 
 /* ",bus=usbN.0[,port=P]" for a USB device. */
-static int add_usb_address(lv__qcmd *c, lv_strbuf *sb, const lv_device_info *info,
-                           const char *what)
+static int add_usb_address(lv__qcmd *c, lv_strbuf *sb, const lv_device_info *info, const char *what)
 {
     const lv_device_address *a = &info->address;
     unsigned index = 0;
@@ -327,13 +327,14 @@ static int add_usb_address(lv__qcmd *c, lv_strbuf *sb, const lv_device_info *inf
         index = a->bus;
     const lv_controller_def *ct = find_controller(c->def, "usb", index);
     if (ct && ct->model && streq(ct->model, "none"))
-        return fail(c, "%s: needs a USB controller, and <controller type='usb' model='none'> "
-                       "leaves none",
+        return fail(c,
+                    "%s: needs a USB controller, and <controller type='usb' model='none'> "
+                    "leaves none",
                     what);
     if (!ct) {
         if (index != 0)
-            return fail(c, "%s: USB bus %u has no <controller type='usb' index='%u'>", what,
-                        index, index);
+            return fail(c, "%s: USB bus %u has no <controller type='usb' index='%u'>", what, index,
+                        index);
         c->need_usb = true;
     }
     char *id = controller_id(c, "usb", index);
@@ -356,8 +357,7 @@ static int add_vioser_address(lv__qcmd *c, lv_strbuf *sb, const lv_device_info *
     if (a->type == LV_ADDRESS_VIRTIO_SERIAL) {
         index = a->controller;
         if (a->bus != 0)
-            return fail(c, "%s: virtio-serial bus %u (a controller has only bus 0)", what,
-                        a->bus);
+            return fail(c, "%s: virtio-serial bus %u (a controller has only bus 0)", what, a->bus);
     }
     if (!find_controller(c->def, "virtio-serial", index)) {
         if (index != 0)
@@ -490,6 +490,10 @@ static int build_machine(lv__qcmd *c)
         }
     }
     opt_sb(c, "-machine", &m);
+    if (def->os.loader_secure == LV_TRISTATE_YES) {
+        arg(c, "-global");
+        arg(c, "driver=cfi.pflash01,property=secure,value=on");
+    }
 
     lv_strbuf a;
     kv_begin(&a, c->kvm ? "kvm" : "tcg");
@@ -590,8 +594,7 @@ static int build_cpu(lv__qcmd *c)
                 kv(&sb, "vendor", "AuthenticAMD");
             else {
                 lv_strbuf_clear(&sb);
-                return fail(c, "<cpu><vendor>%s</vendor> (Intel and AMD are known)",
-                            cpu->vendor);
+                return fail(c, "<cpu><vendor>%s</vendor> (Intel and AMD are known)", cpu->vendor);
             }
         }
     }
@@ -691,7 +694,7 @@ static int build_clock(lv__qcmd *c)
                 return fail(c, "<timer name='rtc' present='no'> (a PC always has its RTC)");
             }
             if (t->track) {
-                const char *clk = streq(t->track, "guest") ? "vm"
+                const char *clk = streq(t->track, "guest")  ? "vm"
                                   : streq(t->track, "boot") ? "host"
                                                             : "rt";
                 kv(&sb, "clock", clk);
@@ -769,8 +772,7 @@ static int assign_boot(lv__qcmd *c)
             c->boot[i] = (int)def->disks[i].info.boot_order.value, per_device = true;
     for (size_t i = 0; i < def->nnets; i++)
         if (def->nets[i].info.boot_order.set)
-            c->boot[def->ndisks + i] = (int)def->nets[i].info.boot_order.value,
-                                 per_device = true;
+            c->boot[def->ndisks + i] = (int)def->nets[i].info.boot_order.value, per_device = true;
     if (per_device)
         return 0;
     int next = 1;
@@ -853,8 +855,9 @@ static int build_chardev(lv__qcmd *c, const lv_chardev_def *ch, const char *id, 
     } else if (streq(type, "unix")) {
         const char *path = ch->source_path ? ch->source_path : default_path;
         if (!path)
-            return fail(c, "%s: a unix source without a path (and no runtime directory to put "
-                           "one in)",
+            return fail(c,
+                        "%s: a unix source without a path (and no runtime directory to put "
+                        "one in)",
                         what);
         kv_begin(&sb, "socket");
         kv(&sb, "id", id);
@@ -967,8 +970,9 @@ static int build_consoles(lv__qcmd *c)
             /* the console view of a <serial>: that serial's device already */
             unsigned port = s->target_port.set ? s->target_port.value : 0;
             if (port >= def->nserials)
-                return fail(c, "%s: a serial console on port %u, and there is no such "
-                               "<serial>",
+                return fail(c,
+                            "%s: a serial console on port %u, and there is no such "
+                            "<serial>",
                             what, port);
             continue;
         }
@@ -1041,11 +1045,16 @@ static int build_channels(lv__qcmd *c)
 static const char *usb_device(const char *model)
 {
     static const char *const map[][2] = {
-        {"piix3-uhci", "piix3-usb-uhci"}, {"piix4-uhci", "piix4-usb-uhci"},
-        {"ehci", "usb-ehci"},             {"ich9-ehci1", "ich9-usb-ehci1"},
-        {"ich9-uhci1", "ich9-usb-uhci1"}, {"ich9-uhci2", "ich9-usb-uhci2"},
-        {"ich9-uhci3", "ich9-usb-uhci3"}, {"pci-ohci", "pci-ohci"},
-        {"nec-xhci", "nec-usb-xhci"},     {"qemu-xhci", "qemu-xhci"},
+        {"piix3-uhci", "piix3-usb-uhci"},
+        {"piix4-uhci", "piix4-usb-uhci"},
+        {"ehci", "usb-ehci"},
+        {"ich9-ehci1", "ich9-usb-ehci1"},
+        {"ich9-uhci1", "ich9-usb-uhci1"},
+        {"ich9-uhci2", "ich9-usb-uhci2"},
+        {"ich9-uhci3", "ich9-usb-uhci3"},
+        {"pci-ohci", "pci-ohci"},
+        {"nec-xhci", "nec-usb-xhci"},
+        {"qemu-xhci", "qemu-xhci"},
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (streq(map[i][0], model))
@@ -1081,8 +1090,8 @@ static int build_controller(lv__qcmd *c, const lv_controller_def *ct)
         if (index == 0) {
             const char *want = c->q35 ? "pcie-root" : "pci-root";
             if (ct->model && !streq(ct->model, want))
-                rc = fail(c, "%s: model '%s' on a %s machine (its root is %s)", what,
-                          ct->model, c->machine, want);
+                rc = fail(c, "%s: model '%s' on a %s machine (its root is %s)", what, ct->model,
+                          c->machine, want);
         } else if (streq(model, "pcie-root-port")) {
             if (!c->q35)
                 rc = fail(c, "%s: pcie-root-port needs a q35 machine", what);
@@ -1128,8 +1137,7 @@ static int build_controller(lv__qcmd *c, const lv_controller_def *ct)
         kv_begin(&sb, dev);
         if (!strncmp(model, "ich9-uhci", 9)) {
             kvf(&sb, "masterbus", "%s.0", id);
-            kvf(&sb, "firstport", "%u",
-                ct->master_startport.set ? ct->master_startport.value : 0);
+            kvf(&sb, "firstport", "%u", ct->master_startport.set ? ct->master_startport.value : 0);
         } else {
             if (ct->ports.set && strstr(model, "xhci"))
                 kvf(&sb, "p2", "%u", ct->ports.value), kvf(&sb, "p3", "%u", ct->ports.value);
@@ -1139,8 +1147,7 @@ static int build_controller(lv__qcmd *c, const lv_controller_def *ct)
         if (c->q35 && index == 0) {
             /* the ICH9 AHCI at 00:1f.2 is part of the machine */
             const lv_device_address *a = &ct->info.address;
-            if (a->type == LV_ADDRESS_PCI &&
-                (a->bus != 0 || a->slot != 0x1f || a->function != 2))
+            if (a->type == LV_ADDRESS_PCI && (a->bus != 0 || a->slot != 0x1f || a->function != 2))
                 rc = fail(c, "%s: the q35 machine's own SATA controller sits at 00:1f.2", what);
             goto done;
         }
@@ -1148,8 +1155,7 @@ static int build_controller(lv__qcmd *c, const lv_controller_def *ct)
         kv(&sb, "id", id);
     } else if (streq(ct->type, "ide")) {
         if (c->q35 || index != 0)
-            rc = fail(c, "%s: only the i440fx machine's own IDE controller (index 0) exists",
-                      what);
+            rc = fail(c, "%s: only the i440fx machine's own IDE controller (index 0) exists", what);
         goto done;
     } else if (streq(ct->type, "scsi")) {
         const char *model = ct->model ? ct->model : "virtio-scsi";
@@ -1235,7 +1241,7 @@ static void build_implicit_controllers(lv__qcmd *c)
     const lv_domain_def *def = c->def;
 
     if (c->need_usb && !find_controller(def, "usb", 0))
-        argf(c, "-device"), argf(c, "%s,id=usb", c->q35 ? "qemu-xhci" : "piix3-usb-uhci");
+        argf(c, "-device"), argf(c, "qemu-xhci,id=usb"); /* 15 ports, on pc too */
     if (c->need_sata && !find_controller(def, "sata", 0) && !c->q35)
         argf(c, "-device"), argf(c, "ich9-ahci,id=sata0");
     if (c->need_scsi && !find_controller(def, "scsi", 0))
@@ -1269,15 +1275,20 @@ static int scan_needs(lv__qcmd *c)
                           loc.controller);
             c->need_sata = true;
         } else if (streq(bus, "usb")) {
-            rc = add_usb_address(c, &tmp, &d->info, "disk");
+            char what[300];
+            snprintf(what, sizeof(what), "disk '%s'", d->target_dev);
+            rc = add_usb_address(c, &tmp, &d->info, what);
         }
     }
     for (size_t i = 0; i < def->ninputs && rc == 0; i++)
-        if (def->inputs[i].bus && streq(def->inputs[i].bus, "usb"))
-            rc = add_usb_address(c, &tmp, &def->inputs[i].info, "input");
+        if (def->inputs[i].bus && streq(def->inputs[i].bus, "usb")) {
+            char what[64];
+            snprintf(what, sizeof(what), "input %s on usb", def->inputs[i].type);
+            rc = add_usb_address(c, &tmp, &def->inputs[i].info, what);
+        }
     for (size_t i = 0; i < def->nserials && rc == 0; i++)
         if (def->serials[i].target_type && streq(def->serials[i].target_type, "usb-serial"))
-            rc = add_usb_address(c, &tmp, &def->serials[i].info, "serial");
+            rc = add_usb_address(c, &tmp, &def->serials[i].info, "serial (usb-serial)");
     for (size_t i = 0; i < def->nchannels && rc == 0; i++)
         rc = add_vioser_address(c, &tmp, &def->channels[i].info, "channel");
     for (size_t i = 0; i < def->nconsoles && rc == 0; i++)
@@ -1306,8 +1317,9 @@ static int build_disk(lv__qcmd *c, size_t i)
 
     snprintf(what, sizeof(what), "disk '%s'", d->target_dev);
     if (d->type && streq(d->type, "volume"))
-        return fail(c, "%s: type='volume' needs the storage driver (give a file or block "
-                       "source)",
+        return fail(c,
+                    "%s: type='volume' needs the storage driver (give a file or block "
+                    "source)",
                     what);
     path = d->type && streq(d->type, "block") ? d->source_dev : d->source_file;
     if (!path && !cdrom)
@@ -1384,11 +1396,11 @@ static int build_disk(lv__qcmd *c, size_t i)
         kvf(&sb, "unit", "%u", loc.unit);
     } else if (streq(bus, "sata")) {
         kv_begin(&sb, cdrom ? "ide-cd" : "ide-hd");
-        if (loc.bus > 5 || loc.unit != 0 || loc.target != 0)
-            rc = fail(c, "%s: SATA address %u:%u:%u:%u (ports 0-5, unit 0)", what,
+        if (loc.bus != 0 || loc.unit > 5 || loc.target != 0)
+            rc = fail(c, "%s: SATA address %u:%u:%u:%u (bus 0, units 0-5: the ports)", what,
                       loc.controller, loc.bus, loc.target, loc.unit);
         char *cid = controller_id(c, "sata", loc.controller);
-        kvf(&sb, "bus", "%s.%u", cid, loc.bus);
+        kvf(&sb, "bus", "%s.%u", cid, loc.unit);
         free(cid);
     } else if (streq(bus, "scsi")) {
         kv_begin(&sb, cdrom ? "scsi-cd" : "scsi-hd");
@@ -1421,8 +1433,8 @@ static int build_disk(lv__qcmd *c, size_t i)
     if (d->shareable)
         kv(&sb, "share-rw", "on");
     if (d->driver_error_policy) {
-        const char *w = streq(d->driver_error_policy, "enospace") ? "enospc"
-                                                                  : d->driver_error_policy;
+        const char *w =
+            streq(d->driver_error_policy, "enospace") ? "enospc" : d->driver_error_policy;
         kv(&sb, "werror", w);
         if (!d->driver_rerror_policy && !streq(w, "enospc"))
             kv(&sb, "rerror", w);
@@ -1469,8 +1481,9 @@ static int build_nets(lv__qcmd *c, int phase)
             continue;
         snprintf(what, sizeof(what), "interface %zu (%s)", i, n->mac ? n->mac : "no mac");
         if (n->driver_queues.set && n->driver_queues.value > 1)
-            return fail(c, "%s: <driver queues='%u'> (multiqueue needs one TAP fd per queue; "
-                           "not done yet)",
+            return fail(c,
+                        "%s: <driver queues='%u'> (multiqueue needs one TAP fd per queue; "
+                        "not done yet)",
                         what, n->driver_queues.value);
         char *alias = dev_alias(&n->info, "net", i);
         char *netid = lv_asprintf("host%s", alias);
@@ -1614,7 +1627,7 @@ static int build_graphics(lv__qcmd *c)
     if (streq(ltype, "none")) {
         lv_strbuf_add(&sb, "none");
     } else if (streq(ltype, "socket")) {
-        char *path = g->listen_socket ? lv_strdup(g->listen_socket)
+        char *path = g->listen_socket    ? lv_strdup(g->listen_socket)
                      : c->l->runtime_dir ? lv_asprintf("%s/vnc.sock", c->l->runtime_dir)
                                          : NULL;
         if (!path)
@@ -1628,8 +1641,8 @@ static int build_graphics(lv__qcmd *c)
                    fail(c, "<graphics type='vnc' websocket> with a socket listener");
     } else {
         const char *addr = g->listen_address ? g->listen_address
-                           : g->listen        ? g->listen
-                                              : "127.0.0.1";
+                           : g->listen       ? g->listen
+                                             : "127.0.0.1";
         char host[300];
         if (strchr(addr, ':'))
             snprintf(host, sizeof(host), "[%s]", addr); /* IPv6 */
@@ -1659,8 +1672,7 @@ static int build_graphics(lv__qcmd *c)
     if (g->passwd)
         kv(&sb, "password", "on");
     if (def->naudios)
-        kvf(&sb, "audiodev", "audio%u",
-            def->audios[0].id.set ? def->audios[0].id.value : 1);
+        kvf(&sb, "audiodev", "audio%u", def->audios[0].id.set ? def->audios[0].id.value : 1);
     opt_sb(c, "-vnc", &sb);
     if (g->keymap) {
         arg(c, "-k");
@@ -1867,7 +1879,7 @@ static int build(lv__qcmd *c)
     if (!streq(accel, "kvm") && !streq(accel, "tcg"))
         return lv_error_set(c->err, LV_ERR_INVALID_ARG, "unknown accelerator '%s'", accel);
     c->kvm = streq(accel, "kvm");
-    c->machine = def->os.machine ? def->os.machine
+    c->machine = def->os.machine      ? def->os.machine
                  : l->default_machine ? l->default_machine
                                       : LV_QEMU_DEFAULT_MACHINE;
     c->q35 = machine_is_q35(c->machine);
@@ -1942,8 +1954,7 @@ static int build(lv__qcmd *c)
             return -1;
         if (phase == 1)
             build_implicit_controllers(c);
-        if (build_disks(c, phase) < 0 || build_nets(c, phase) < 0 ||
-            build_serials(c, phase) < 0)
+        if (build_disks(c, phase) < 0 || build_nets(c, phase) < 0 || build_serials(c, phase) < 0)
             return -1;
         if (phase == 1 && (build_consoles(c) < 0 || build_channels(c) < 0))
             return -1;
@@ -1951,8 +1962,7 @@ static int build(lv__qcmd *c)
             return -1;
         if (phase == 1 && (build_audio(c) < 0 || build_graphics(c) < 0))
             return -1;
-        if (build_videos(c, phase) < 0 || build_balloon(c, phase) < 0 ||
-            build_rngs(c, phase) < 0)
+        if (build_videos(c, phase) < 0 || build_balloon(c, phase) < 0 || build_rngs(c, phase) < 0)
             return -1;
     }
     if (build_watchdogs(c) < 0)
