@@ -1266,6 +1266,21 @@ static void real_nosuch(lv_qmp *q, void *opaque, json_object *ret, const lv_erro
         fail_msg("quit: %s", e.message);
 }
 
+static void real_schema(lv_qmp *q, void *opaque, json_object *ret, const lv_error *err)
+{
+    real *r = opaque;
+    if (err)
+        fail_msg("query-qmp-schema: %s", err->message);
+    /* a big reply (hundreds of KiB): read in many pieces */
+    size_t n = json_object_array_length(ret);
+    size_t bytes = strlen(json_object_to_json_string_ext(ret, JSON_C_TO_STRING_PLAIN));
+    print_message("  query-qmp-schema: %zu entries, %zu bytes\n", n, bytes);
+    logf_(r->c, "schema %s", n > 100 && bytes > 64 * 1024 ? "big" : "small");
+    lv_error e;
+    if (lv_qmp_command(q, "query-nothing", NULL, 5000, real_nosuch, r, &e) < 0)
+        fail_msg("query-nothing: %s", e.message);
+}
+
 static void real_raw(lv_qmp *q, void *opaque, json_object *reply, const lv_error *err)
 {
     real *r = opaque;
@@ -1276,8 +1291,8 @@ static void real_raw(lv_qmp *q, void *opaque, json_object *reply, const lv_error
           json_object_get_string(json_object_object_get(ret, "status")),
           js(json_object_object_get(reply, "id")));
     lv_error e;
-    if (lv_qmp_command(q, "query-nothing", NULL, 5000, real_nosuch, r, &e) < 0)
-        fail_msg("query-nothing: %s", e.message);
+    if (lv_qmp_command(q, "query-qmp-schema", NULL, 5000, real_schema, r, &e) < 0)
+        fail_msg("query-qmp-schema: %s", e.message);
 }
 
 static void real_cont(lv_qmp *q, void *opaque, json_object *ret, const lv_error *err)
@@ -1422,6 +1437,7 @@ static void test_real_qemu(void **state)
                        "event RESUME\n"
                        "cont {}\n"
                        "raw status running id \"mine\"\n"
+                       "schema big\n"
                        "nosuch NO_SUPPORT CommandNotFound\n"
                        "event SHUTDOWN\n"
                        "quit {}\n"
