@@ -8,16 +8,17 @@ describe("tasks", function()
         local log = {}
         local a = luvirt.spawn(function()
             for i = 1, 3 do
-                luvirt.sleep(30)
+                luvirt.sleep(200)
                 log[#log + 1] = "a" .. i
             end
             return "A"
         end)
         local b = luvirt.spawn(function()
-            luvirt.sleep(15)
+            -- half a period out of step, so a loaded machine cannot reorder them
+            luvirt.sleep(100)
             for i = 1, 3 do
                 log[#log + 1] = "b" .. i
-                luvirt.sleep(30)
+                luvirt.sleep(200)
             end
             return "B"
         end)
