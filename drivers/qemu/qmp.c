@@ -86,6 +86,7 @@ struct lv_qmp {
     qmp_cmd *tail;
     size_t npending;
     int64_t next_id;
+    int64_t last_user_id; /* of the last command a caller sent */
 
     json_tokener *tok;
     size_t msg_bytes; /* fed to tok since the last complete message */
@@ -327,6 +328,8 @@ static int submit(lv_qmp *q, enum cmd_kind kind, const char *name, json_object *
     c->opaque = opaque;
     c->timeout_ms = timeout_ms;
     cmd_append(q, c);
+    if (kind != CMD_CAPS)
+        q->last_user_id = id;
     if (timeout_ms) {
         uv_update_time(q->loop); /* the loop's clock may be stale when called from outside it */
         c->deadline = uv_now(q->loop) + timeout_ms;
@@ -823,6 +826,28 @@ void lv_qmp_close(lv_qmp *q)
     notify_down(q);
     if (q->handles_closed && q->notify_depth == 0)
         qmp_free(q);
+}
+
+int64_t lv_qmp_last_id(const lv_qmp *q)
+{
+    return q->last_user_id;
+}
+
+int lv_qmp_cancel(lv_qmp *q, int64_t id, lv_error *err)
+{
+    qmp_cmd *c = q->head;
+    while (c && !(c->id == id && c->kind != CMD_CAPS))
+        c = c->next;
+    if (!c)
+        return lv_error_set(err, LV_ERR_INVALID_ARG, "no QMP command %lld is waiting on %s",
+                            (long long)id, qmp_path(q));
+    cmd_unlink(q, c);
+    lv_error e;
+    lv_error_set(&e, LV_ERR_CANCELLED, "QMP command '%s' was cancelled (QMP on %s)", c->name,
+                 qmp_path(q));
+    cmd_fail(q, c, &e);
+    cmd_free(c);
+    return 0;
 }
 
 void lv_qmp_set_max_message(lv_qmp *q, size_t bytes)

@@ -122,6 +122,16 @@ int lv_qmp_hmp(lv_qmp *qmp, const char *cmdline, unsigned timeout_ms, lv_qmp_tex
 int lv_qmp_raw(lv_qmp *qmp, const char *json, unsigned timeout_ms, lv_qmp_reply_cb cb, void *opaque,
                lv_error *err);
 
+/* The id of the command that the last successful lv_qmp_command, _text, _hmp or
+ * _raw sent (0 before any): keep it to cancel that command. */
+int64_t lv_qmp_last_id(const lv_qmp *qmp);
+
+/* Stops waiting for command id (e.g. its task was cancelled): its callback runs
+ * now, inside this call, with LV_ERR_CANCELLED, and its reply is dropped when it
+ * comes. QEMU still carries the command out: QMP cannot cancel one. -1 when id
+ * is not waiting (answered, timed out, cancelled, never sent). */
+int lv_qmp_cancel(lv_qmp *qmp, int64_t id, lv_error *err);
+
 /* Closes the connection, runs every pending callback with LV_ERR_CANCELLED
  * before it returns, and frees qmp once libuv is done with it; see the rules
  * above. NULL is fine. */

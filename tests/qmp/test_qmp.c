@@ -830,6 +830,45 @@ static void test_close_with_pending(void **state)
     assert_log(c, "connected\nerror 1 CANCELLED\nerror 2 CANCELLED\nclose returned\n");
 }
 
+static void script_two_replies(fake *f)
+{
+    if (!fake_handshake(f))
+        return;
+    json_object *r1 = fake_recv(f), *r2 = fake_recv(f);
+    if (fake_expect(f, r1, "a") && fake_expect(f, r2, "b")) {
+        fake_reply(f, r1, "1"); /* dropped: cancelled */
+        fake_reply(f, r2, "2");
+    }
+    json_object_put(r1);
+    json_object_put(r2);
+    fake_wait_eof(f);
+}
+
+static void ready_cancel(ctx *c)
+{
+    lv_error err;
+    assert_int_equal(lv_qmp_last_id(c->qmp), 0); /* qmp_capabilities is not the caller's */
+    assert_int_equal(lv_qmp_cancel(c->qmp, 1, &err), -1);
+    send_cmd(c, 1, "a", NULL, 0);
+    int64_t id = lv_qmp_last_id(c->qmp);
+    send_cmd(c, 2, "b", NULL, 0);
+    assert_true(lv_qmp_last_id(c->qmp) > id);
+    assert_int_equal(lv_qmp_cancel(c->qmp, id, &err), 0); /* runs the callback at once */
+    logf_(c, "cancel returned");
+    assert_int_equal(lv_qmp_cancel(c->qmp, id, &err), -1);
+    assert_message_has(&err, "is waiting on");
+    assert_int_equal(lv_qmp_pending(c->qmp), 1);
+    c->close_after = 2;
+}
+
+static void test_cancel(void **state)
+{
+    ctx *c = *state;
+    run_with(c, script_two_replies, ready_cancel);
+    assert_log(c, "connected\nerror 1 CANCELLED\ncancel returned\nreply 2 2\n");
+    assert_message_has(&c->last_err, "QMP command 'a' was cancelled (QMP on ");
+}
+
 /* ---- HMP and raw passthrough ------------------------------------------- */
 
 static void script_passthrough(fake *f)
@@ -1470,6 +1509,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_in_callback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_with_pending, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_passthrough, setup, teardown),
         cmocka_unit_test_setup_teardown(test_connect_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_while_connecting, setup, teardown),
