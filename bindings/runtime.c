@@ -1,4 +1,5 @@
 /* The runtime: one per lua_State, kept in the registry; opens the luvirt module. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,10 +112,24 @@ static int open_module(lua_State *L)
     return 1;
 }
 
+/* The state may close without lv_runtime_shutdown (os.exit(code, true) in a
+ * script): what the runtime allocated goes with it. */
+static int runtime_gc(lua_State *L)
+{
+    lv_runtime *rt = lua_touserdata(L, 1);
+    free(rt->datadir);
+    rt->datadir = NULL;
+    return 0;
+}
+
 static int init_runtime(lua_State *L, uv_loop_t *loop, bool owns_loop, const char *datadir)
 {
     lv_runtime *rt = lua_newuserdatauv(L, sizeof(*rt), 0);
     memset(rt, 0, sizeof(*rt));
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, runtime_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
     rt->loop = loop;
     rt->owns_loop = owns_loop;
     lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
@@ -147,6 +162,10 @@ int lv__runtime_open_standalone(lua_State *L)
     bool have = !lua_isnil(L, -1);
     lua_pop(L, 1);
     if (!have) {
+        /* Sockets to qemu may close under a write: fail that write, not the process. */
+        struct sigaction old;
+        if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+            signal(SIGPIPE, SIG_IGN);
         uv_loop_t *loop = lv_malloc0(sizeof(*loop));
         uv_loop_init(loop);
         const char *datadir = getenv("LUVIRT_DATADIR");
