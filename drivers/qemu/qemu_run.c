@@ -105,10 +105,11 @@ static void op_unlock(lv__qemu_op *op)
 
 static void op_free(lv__qemu_op *op)
 {
-    lv__qemu_op **pp = &op->st->ops;
-    while (*pp && *pp != op)
+    /* st is NULL when the connection closed while the handles were closing. */
+    lv__qemu_op **pp = op->st ? &op->st->ops : NULL;
+    while (pp && *pp && *pp != op)
         pp = &(*pp)->next;
-    if (*pp)
+    if (pp && *pp)
         *pp = op->next;
     lv_strbuf_clear(&op->answer);
     free(op->argv_text);
