@@ -567,8 +567,23 @@ static const char *relocate(lv_domain_def *def, const char *dir, const char *qem
     for (size_t i = 0; i < def->ngraphics; i++)
         if (def->graphics[i].listen_socket)
             replace(&def->graphics[i].listen_socket, lv_asprintf("%s/vnc.sock", dir));
-    if (def->os.kernel && access(def->os.kernel, R_OK) < 0)
-        return "the kernel of the XML is not on this machine";
+    if (def->os.kernel && access(def->os.kernel, R_OK) < 0) {
+        /* the test guest of tests/guest stands in for the kernel of the XML */
+        const char *g = getenv("LUVIRT_GUEST_DIR");
+        char *k = g && *g ? lv_asprintf("%s/vmlinuz", g) : NULL;
+        char *i = g && *g ? lv_asprintf("%s/initramfs.cpio.gz", g) : NULL;
+        if (!k || access(k, R_OK) < 0 || access(i, R_OK) < 0) {
+            free(k);
+            free(i);
+            return "the kernel of the XML is not on this machine (LUVIRT_GUEST_DIR names the "
+                   "test guest)";
+        }
+        replace(&def->os.kernel, k);
+        if (def->os.initrd)
+            replace(&def->os.initrd, i);
+        else
+            free(i);
+    }
     replace(&def->emulator, NULL);
     return NULL;
 }
@@ -610,6 +625,130 @@ static char *qmp_read(int fd, lv_strbuf *in)
     }
 }
 
+/* A qemu started from an argv, with its QMP socket. */
+typedef struct qemu_proc {
+    pid_t pid;
+    int qmp;
+    bool exited;
+    int status;
+    lv_strbuf in;
+    char *errlog;
+} qemu_proc;
+
+static void qemu_reap(qemu_proc *q, double timeout)
+{
+    double deadline = now_s() + timeout;
+    while (!q->exited && now_s() < deadline) {
+        if (waitpid(q->pid, &q->status, WNOHANG) == q->pid)
+            q->exited = true;
+        else
+            usleep(10000);
+    }
+}
+
+/* Starts argv and connects to qmp_path; returns a problem (malloc'd) or NULL. */
+static char *qemu_start(qemu_proc *q, char **argv, const char *qmp_path, const char *errlog)
+{
+    memset(q, 0, sizeof(*q));
+    q->qmp = -1;
+    q->errlog = lv_strdup(errlog);
+    lv_strbuf_init(&q->in);
+    q->pid = fork();
+    assert_true(q->pid >= 0);
+    if (q->pid == 0) {
+        int e = open(errlog, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(e, 2);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    double deadline = now_s() + 30;
+    while (now_s() < deadline) {
+        qemu_reap(q, 0);
+        if (q->exited)
+            return lv_strdup("qemu exited before its QMP socket was up");
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", qmp_path);
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+            q->qmp = fd;
+            break;
+        }
+        close(fd);
+        usleep(20000);
+    }
+    if (q->qmp < 0)
+        return lv_strdup("no QMP socket after 30 s");
+    char *line = qmp_read(q->qmp, &q->in); /* greeting */
+    char *problem = NULL;
+    if (!line || !strstr(line, "\"QMP\""))
+        problem = lv_asprintf("no QMP greeting (%s)", line ? line : "EOF");
+    free(line);
+    return problem;
+}
+
+/* Sends cmd; returns a problem or NULL, and the reply in *reply when asked. */
+static char *qemu_cmd(qemu_proc *q, const char *cmd, char **reply)
+{
+    if (write(q->qmp, cmd, strlen(cmd)) < 0)
+        return lv_asprintf("writing %s: %s", cmd, strerror(errno));
+    char *line = qmp_read(q->qmp, &q->in);
+    if (!line || !strstr(line, "\"return\"")) {
+        char *problem = lv_asprintf("%s: %s", cmd, line ? line : "EOF");
+        free(line);
+        return problem;
+    }
+    if (reply)
+        *reply = line;
+    else
+        free(line);
+    return NULL;
+}
+
+/* Ends qemu (SIGKILL when still there) and fails with problem, printing the argv
+ * and qemu's stderr, when there is one. */
+static void qemu_finish(qemu_proc *q, char **argv, const char *name, char *problem)
+{
+    if (q->qmp >= 0)
+        close(q->qmp);
+    if (!q->exited) {
+        kill(q->pid, SIGKILL);
+        waitpid(q->pid, &q->status, 0);
+    }
+    if (problem) {
+        char *text = lv_qemu_argv_to_text(argv, LV_QEMU_TEXT_LINES);
+        char *stderr_text = read_file_or_null(q->errlog);
+        fprintf(stderr, "---- argv ----\n%s---- qemu's stderr ----\n%s----\n", text,
+                stderr_text ? stderr_text : "");
+        fail_msg("%s: %s", name, problem);
+    }
+    lv_strbuf_clear(&q->in);
+    free(q->errlog);
+}
+
+/* The launch of a case moved into dir, for the real qemu. */
+static void launch_for_qemu(test_launch *t, const char *dir, const char *qemu, lv_qemu_monitor *mon)
+{
+    mon->path = keep(t, lv_asprintf("%s/qmp.sock", dir));
+    t->l.emulator = qemu;
+    t->l.accel = "tcg";
+    t->l.monitors = mon;
+    t->l.nmonitors = 1;
+    t->l.console_socket = keep(t, lv_asprintf("%s/console.sock", dir));
+    t->l.console_log = keep(t, lv_asprintf("%s/console.log", dir));
+    t->l.pidfile = keep(t, lv_asprintf("%s/pid", dir));
+    t->l.runtime_dir = dir;
+    t->l.nnet_fds = 0;
+}
+
+static void remove_dir(const char *dir)
+{
+    char *rm[] = {"/bin/rm", "-rf", (char *)dir, NULL};
+    run_wait(rm);
+}
+
 static void qemu_check_one(const char *name, const char *qemu, const char *qemu_img)
 {
     char *xml;
@@ -618,6 +757,7 @@ static void qemu_check_one(const char *name, const char *qemu, const char *qemu_
     char dir[] = "/tmp/lv-xml2argv-XXXXXX";
     lv_error err = {0};
     char **argv = NULL;
+    lv_qemu_monitor mon;
 
     test_launch_init(&t, name, xml);
     if (!t.qemu_check)
@@ -628,107 +768,35 @@ static void qemu_check_one(const char *name, const char *qemu, const char *qemu_
         fprintf(stderr, "[ qemu     ] %s: skipped: %s\n", name, skip_reason);
         goto cleanup;
     }
-    char *qmp = lv_asprintf("%s/qmp.sock", dir);
-    char *errlog = lv_asprintf("%s/stderr", dir);
-    lv_qemu_monitor mon = {.path = qmp};
-    t.l.emulator = qemu;
-    t.l.accel = "tcg";
-    t.l.monitors = &mon;
-    t.l.nmonitors = 1;
-    t.l.console_socket = keep(&t, lv_asprintf("%s/console.sock", dir));
-    t.l.console_log = keep(&t, lv_asprintf("%s/console.log", dir));
-    t.l.pidfile = keep(&t, lv_asprintf("%s/pid", dir));
-    t.l.runtime_dir = dir;
-    t.l.nnet_fds = 0;
+    launch_for_qemu(&t, dir, qemu, &mon);
     if (lv_qemu_build_argv(def, &t.l, &argv, &err) < 0)
         fail_msg("%s: does not build for qemu: %s", name, err.message);
     fprintf(stderr, "[ qemu     ] %s\n", name);
 
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int e = open(errlog, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, 0);
-        dup2(null, 1);
-        dup2(e, 2);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int fd = -1, status = 0;
-    bool exited = false;
-    double deadline = now_s() + 30;
-    while (now_s() < deadline) {
-        if (waitpid(pid, &status, WNOHANG) == pid) {
-            exited = true;
-            break;
-        }
-        struct sockaddr_un sa = {.sun_family = AF_UNIX};
-        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", qmp);
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
-            break;
-        close(fd);
-        fd = -1;
-        usleep(20000);
-    }
-    char *problem = NULL;
-    if (fd < 0) {
-        problem = lv_strdup(exited ? "qemu exited before its QMP socket was up"
-                                   : "no QMP socket after 30 s");
-    } else {
-        lv_strbuf in;
-        lv_strbuf_init(&in);
-        static const char *const cmds[] = {"{\"execute\":\"qmp_capabilities\"}",
-                                           "{\"execute\":\"query-status\"}",
-                                           "{\"execute\":\"quit\"}"};
-        char *line = qmp_read(fd, &in); /* greeting */
-        if (!line || !strstr(line, "\"QMP\""))
-            problem = lv_asprintf("no QMP greeting (%s)", line ? line : "EOF");
-        free(line);
-        for (size_t i = 0; i < 3 && !problem; i++) {
-            if (write(fd, cmds[i], strlen(cmds[i])) < 0) {
-                problem = lv_asprintf("writing %s: %s", cmds[i], strerror(errno));
-                break;
-            }
-            line = qmp_read(fd, &in);
-            if (!line || !strstr(line, "\"return\""))
-                problem = lv_asprintf("%s: %s", cmds[i], line ? line : "EOF");
-            else if (i == 1 && !strstr(line, "\"prelaunch\""))
-                problem = lv_asprintf("not paused at start: %s", line);
-            free(line);
-        }
-        lv_strbuf_clear(&in);
-        close(fd);
-        deadline = now_s() + 20;
-        while (!exited && now_s() < deadline) {
-            if (waitpid(pid, &status, WNOHANG) == pid)
-                exited = true;
-            else
-                usleep(10000);
-        }
-        if (!problem && !exited)
+    char *errlog = lv_asprintf("%s/stderr", dir);
+    qemu_proc q;
+    char *problem = qemu_start(&q, argv, mon.path, errlog);
+    char *reply = NULL;
+    if (!problem)
+        problem = qemu_cmd(&q, "{\"execute\":\"qmp_capabilities\"}", NULL);
+    if (!problem)
+        problem = qemu_cmd(&q, "{\"execute\":\"query-status\"}", &reply);
+    if (!problem && !strstr(reply, "\"prelaunch\""))
+        problem = lv_asprintf("not paused at start: %s", reply);
+    if (!problem)
+        problem = qemu_cmd(&q, "{\"execute\":\"quit\"}", NULL);
+    if (!problem) {
+        qemu_reap(&q, 20);
+        if (!q.exited)
             problem = lv_strdup("qemu did not exit after quit");
-        else if (!problem && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-            problem = lv_asprintf("qemu ended with status 0x%x after quit", status);
+        else if (!(WIFEXITED(q.status) && WEXITSTATUS(q.status) == 0))
+            problem = lv_asprintf("qemu ended with status 0x%x after quit", q.status);
     }
-    if (!exited) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-    }
-    if (problem) {
-        char *text = lv_qemu_argv_to_text(argv, LV_QEMU_TEXT_LINES);
-        char *stderr_text = read_file_or_null(errlog);
-        fprintf(stderr, "---- argv ----\n%s---- qemu's stderr ----\n%s----\n", text,
-                stderr_text ? stderr_text : "");
-        fail_msg("%s: qemu does not take the argv: %s", name, problem);
-    }
+    free(reply);
+    qemu_finish(&q, argv, name, problem);
     free(errlog);
-    free(qmp);
-cleanup : {
-    char *rm[] = {"/bin/rm", "-rf", dir, NULL};
-    run_wait(rm);
-}
+cleanup:
+    remove_dir(dir);
 out:
     test_launch_clear(&t);
     lv_qemu_argv_free(argv);
@@ -759,12 +827,109 @@ static void test_qemu_accepts(void **state)
     free(qemu);
 }
 
+/* The test guest (tests/guest, LUVIRT_GUEST_DIR) boots from the argv of
+ * test-guest.xml: the ready line comes out of the console socket and into the
+ * console log, and an ACPI power-off ends qemu by itself (on_poweroff destroy:
+ * no -no-shutdown, see lv_qemu_shutdown_flags). */
+static void test_guest_boots(void **state)
+{
+    char *qemu = find_program("LUVIRT_TEST_QEMU", "qemu-system-x86_64");
+    const char *guest = getenv("LUVIRT_GUEST_DIR");
+    char dir[] = "/tmp/lv-xml2argv-XXXXXX";
+    char *guest_kernel = guest && *guest ? lv_asprintf("%s/vmlinuz", guest) : NULL;
+
+    (void)state;
+    if (!qemu || !guest_kernel || access(guest_kernel, R_OK) < 0) {
+        print_message("  skipped: %s\n", !qemu ? "qemu-system-x86_64 is not installed"
+                                               : "no test guest (LUVIRT_GUEST_DIR)");
+        free(guest_kernel);
+        free(qemu);
+        skip();
+    }
+    free(guest_kernel);
+    char *xml;
+    lv_domain_def *def = parse_case("test-guest", &xml);
+    test_launch t;
+    lv_qemu_monitor mon;
+    lv_error err = {0};
+    char **argv = NULL;
+
+    assert_int_equal(lv_qemu_shutdown_flags(def), 0);
+    test_launch_init(&t, "test-guest", xml);
+    assert_non_null(mkdtemp(dir));
+    assert_null(relocate(def, dir, NULL));
+    launch_for_qemu(&t, dir, qemu, &mon);
+    if (lv_qemu_build_argv(def, &t.l, &argv, &err) < 0)
+        fail_msg("%s", err.message);
+    char *errlog = lv_asprintf("%s/stderr", dir);
+    qemu_proc q;
+    char *problem = qemu_start(&q, argv, mon.path, errlog);
+    if (!problem)
+        problem = qemu_cmd(&q, "{\"execute\":\"qmp_capabilities\"}", NULL);
+    int con = -1;
+    if (!problem) {
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", t.l.console_socket);
+        con = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (connect(con, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+            problem = lv_asprintf("console socket: %s", strerror(errno));
+    }
+    if (!problem)
+        problem = qemu_cmd(&q, "{\"execute\":\"cont\"}", NULL);
+    lv_strbuf out;
+    lv_strbuf_init(&out);
+    double deadline = now_s() + 90;
+    while (!problem && !(out.data && strstr(out.data, "LUVIRT-GUEST-READY"))) {
+        struct pollfd p = {.fd = con, .events = POLLIN};
+        char buf[4096];
+        int left = (int)((deadline - now_s()) * 1000);
+        if (left <= 0 || poll(&p, 1, left) <= 0) {
+            problem = lv_asprintf("no ready line on the console after 90 s:\n%s",
+                                  out.data ? out.data : "");
+            break;
+        }
+        ssize_t n = read(con, buf, sizeof(buf));
+        if (n <= 0) {
+            problem = lv_strdup("the console socket closed");
+            break;
+        }
+        lv_strbuf_addn(&out, buf, (size_t)n);
+    }
+    if (!problem)
+        problem = qemu_cmd(&q, "{\"execute\":\"system_powerdown\"}", NULL);
+    if (!problem) {
+        qemu_reap(&q, 30);
+        if (!q.exited)
+            problem = lv_strdup("qemu still runs 30 s after system_powerdown");
+        else if (!(WIFEXITED(q.status) && WEXITSTATUS(q.status) == 0))
+            problem = lv_asprintf("qemu ended with status 0x%x after the power-off", q.status);
+    }
+    if (!problem) {
+        char *log = read_file_or_null(t.l.console_log);
+        if (!log || !strstr(log, "LUVIRT-GUEST-READY"))
+            problem = lv_strdup("the console log lacks the ready line");
+        free(log);
+    }
+    if (con >= 0)
+        close(con);
+    lv_strbuf_clear(&out);
+    qemu_finish(&q, argv, "test-guest", problem);
+    free(errlog);
+    remove_dir(dir);
+    test_launch_clear(&t);
+    lv_qemu_argv_free(argv);
+    lv_domain_def_free(def);
+    free(xml);
+    free(qemu);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_quoting), cmocka_unit_test(test_shutdown_flags),
         cmocka_unit_test(test_null_launch),  cmocka_unit_test(test_golden),
         cmocka_unit_test(test_no_orphans),   cmocka_unit_test(test_qemu_accepts),
+        cmocka_unit_test(test_guest_boots),
     };
     setenv("TZ", "UTC", 1);
     tzset();
