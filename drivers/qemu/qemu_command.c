@@ -1015,9 +1015,10 @@ static int build_channels(lv__qcmd *c)
         char *cid = char_id(alias);
         char *defpath = NULL;
         if (c->l->runtime_dir)
-            defpath = ch->target_name
-                          ? lv_asprintf("%s/%s.sock", c->l->runtime_dir, ch->target_name)
-                          : lv_asprintf("%s/%s.sock", c->l->runtime_dir, alias);
+            defpath =
+                ch->target_name
+                    ? lv_asprintf("%s/%s.%s.sock", c->l->runtime_dir, def->name, ch->target_name)
+                    : lv_asprintf("%s/%s.%s.sock", c->l->runtime_dir, def->name, alias);
         int rc = build_chardev(c, ch, cid, false, defpath, what);
         if (rc == 0) {
             kv_begin(&sb, "virtserialport");
@@ -1628,7 +1629,7 @@ static int build_graphics(lv__qcmd *c)
         lv_strbuf_add(&sb, "none");
     } else if (streq(ltype, "socket")) {
         char *path = g->listen_socket    ? lv_strdup(g->listen_socket)
-                     : c->l->runtime_dir ? lv_asprintf("%s/vnc.sock", c->l->runtime_dir)
+                     : c->l->runtime_dir ? lv_asprintf("%s/%s.vnc", c->l->runtime_dir, def->name)
                                          : NULL;
         if (!path)
             return fail(c, "<graphics type='vnc'> on a socket without a path (and no runtime "

@@ -51,8 +51,10 @@ typedef struct lv_qemu_launch {
      * output is also appended to console_log (qemu's chardev logfile=) when set. */
     const char *console_socket;
     const char *console_log;
-    const char *pidfile;     /* -pidfile */
-    const char *runtime_dir; /* default places: unix channels without a path, VNC socket */
+    const char *pidfile; /* -pidfile */
+    /* Where a unix <channel> without a path gets its socket: DIR/NAME.TARGET.sock
+     * (DIR/vm.org.qemu.guest_agent.0.sock); the name keeps guests sharing DIR apart. */
+    const char *runtime_dir;
     /* One entry per def->nets[i]: the TAP fd qemu inherits for a type='network' or
      * 'bridge' interface, -1 (or beyond nnet_fds) for none. */
     const int *net_fds;
