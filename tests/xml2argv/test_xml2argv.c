@@ -109,6 +109,7 @@ typedef struct test_launch {
     char *strings[16];
     size_t nstrings;
     bool qemu_check;
+    bool qemu_check_kvm;
 } test_launch;
 
 static const char *keep(test_launch *t, char *s)
@@ -180,6 +181,8 @@ static void test_launch_init(test_launch *t, const char *name, const char *xml)
                 t->l.no_sandbox = true;
             } else if (!strcmp(w, "qemu-check")) {
                 t->qemu_check = true;
+            } else if (!strcmp(w, "qemu-check-kvm")) {
+                t->qemu_check_kvm = true;
             } else {
                 fail_msg("unknown xml2argv directive '%s'", w);
             }
@@ -324,6 +327,13 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* LUVIRT_TEST_ONLY=WORD runs only the cases whose name contains WORD. */
+static bool wanted(const char *name)
+{
+    const char *only = getenv("LUVIRT_TEST_ONLY");
+    return !only || !*only || strstr(name, only);
+}
+
 /* The case names (NAME of NAME.xml), sorted; NULL-terminated. */
 static char **case_names(size_t *count)
 {
@@ -334,7 +344,7 @@ static char **case_names(size_t *count)
 
     assert_non_null(dir);
     while ((e = readdir(dir))) {
-        if (!ends_with(e->d_name, ".xml"))
+        if (!ends_with(e->d_name, ".xml") || !wanted(e->d_name))
             continue;
         names = lv_realloc(names, (n + 2) * sizeof(char *));
         names[n++] = lv_strndup(e->d_name, strlen(e->d_name) - 4);
@@ -352,7 +362,7 @@ static void test_golden(void **state)
     char **names = case_names(&n);
 
     (void)state;
-    assert_true(n >= 30);
+    assert_true(n >= 30 || (getenv("LUVIRT_TEST_ONLY") && n > 0));
     for (size_t i = 0; i < n; i++) {
         fprintf(stderr, "[ golden   ] %s\n", names[i]);
         golden_one(names[i]);
@@ -760,8 +770,14 @@ static void qemu_check_one(const char *name, const char *qemu, const char *qemu_
     lv_qemu_monitor mon;
 
     test_launch_init(&t, name, xml);
-    if (!t.qemu_check)
+    bool kvm = t.qemu_check_kvm && getenv("LUVIRT_TEST_KVM") && *getenv("LUVIRT_TEST_KVM") &&
+               strcmp(getenv("LUVIRT_TEST_KVM"), "0");
+    if (!t.qemu_check && !kvm) {
+        if (t.qemu_check_kvm)
+            fprintf(stderr, "[ qemu     ] %s: skipped: KVM cases run with LUVIRT_TEST_KVM=1\n",
+                    name);
         goto out;
+    }
     assert_non_null(mkdtemp(dir));
     const char *skip_reason = relocate(def, dir, qemu_img);
     if (skip_reason) {
@@ -769,9 +785,11 @@ static void qemu_check_one(const char *name, const char *qemu, const char *qemu_
         goto cleanup;
     }
     launch_for_qemu(&t, dir, qemu, &mon);
+    if (kvm)
+        t.l.accel = "kvm";
     if (lv_qemu_build_argv(def, &t.l, &argv, &err) < 0)
         fail_msg("%s: does not build for qemu: %s", name, err.message);
-    fprintf(stderr, "[ qemu     ] %s\n", name);
+    fprintf(stderr, "[ qemu     ] %s%s\n", name, kvm ? " (KVM)" : "");
 
     char *errlog = lv_asprintf("%s/stderr", dir);
     qemu_proc q;
