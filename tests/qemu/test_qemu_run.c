@@ -113,7 +113,7 @@ static void assert_clean(const char *name)
     }
 }
 
-/* No process whose command line names uuid (qemu's -uuid). */
+/* Is there a qemu (not a zombie) whose command line names needle (its -uuid)? */
 static bool process_with(const char *needle)
 {
     DIR *d = opendir("/proc");
@@ -131,6 +131,8 @@ static bool process_with(const char *needle)
         close(fd);
         if (n <= 0)
             continue;
+        buf[n] = '\0';
+        bool is_qemu = strstr(buf, "qemu-system") != NULL; /* argv[0], not the monitor */
         for (ssize_t i = 0; i < n; i++)
             if (buf[i] == '\0')
                 buf[i] = ' ';
@@ -145,7 +147,7 @@ static bool process_with(const char *needle)
         }
         char *rp = strrchr(st, ')');
         bool zombie = rp && rp[2] == 'Z';
-        if (!zombie && strstr(buf, needle) && strstr(buf, "qemu-system"))
+        if (!zombie && is_qemu && strstr(buf, needle))
             found = true;
     }
     if (d)
@@ -470,6 +472,7 @@ int main(void)
         return 1;
     snprintf(uri, sizeof(uri), "qemu:///embed?root=%s", root);
     setenv("LUVIRT_MONITOR_EXE", LUVIRT_BIN, 0);
+    signal(SIGPIPE, SIG_IGN); /* as the shell: a closed QMP socket is an error, not death */
     uv_loop_init(&loop);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_disk),  cmocka_unit_test(test_kvm),
