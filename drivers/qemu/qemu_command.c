@@ -1287,14 +1287,23 @@ static int scan_needs(lv__qcmd *c)
             snprintf(what, sizeof(what), "input %s on usb", def->inputs[i].type);
             rc = add_usb_address(c, &tmp, &def->inputs[i].info, what);
         }
-    for (size_t i = 0; i < def->nserials && rc == 0; i++)
+    for (size_t i = 0; i < def->nserials && rc == 0; i++) {
+        char what[64];
+        snprintf(what, sizeof(what), "serial %zu", i);
         if (def->serials[i].target_type && streq(def->serials[i].target_type, "usb-serial"))
-            rc = add_usb_address(c, &tmp, &def->serials[i].info, "serial (usb-serial)");
-    for (size_t i = 0; i < def->nchannels && rc == 0; i++)
-        rc = add_vioser_address(c, &tmp, &def->channels[i].info, "channel");
-    for (size_t i = 0; i < def->nconsoles && rc == 0; i++)
+            rc = add_usb_address(c, &tmp, &def->serials[i].info, what);
+    }
+    for (size_t i = 0; i < def->nchannels && rc == 0; i++) {
+        char what[64];
+        snprintf(what, sizeof(what), "channel %zu", i);
+        rc = add_vioser_address(c, &tmp, &def->channels[i].info, what);
+    }
+    for (size_t i = 0; i < def->nconsoles && rc == 0; i++) {
+        char what[64];
+        snprintf(what, sizeof(what), "console %zu", i);
         if (def->consoles[i].target_type && streq(def->consoles[i].target_type, "virtio"))
-            rc = add_vioser_address(c, &tmp, &def->consoles[i].info, "console");
+            rc = add_vioser_address(c, &tmp, &def->consoles[i].info, what);
+    }
     lv_strbuf_clear(&tmp);
     return rc;
 }
