@@ -631,8 +631,8 @@ static int build_smp(lv__qcmd *c)
     unsigned sockets = def->vcpus, dies = 1, cores = 1, threads = 1;
     lv_strbuf sb;
 
-    if (cpu->topology_sockets.set) {
-        sockets = cpu->topology_sockets.value;
+    if (cpu->topology_sockets.set || cpu->topology_cores.set || cpu->topology_threads.set) {
+        sockets = cpu->topology_sockets.set ? cpu->topology_sockets.value : 1;
         dies = cpu->topology_dies.set ? cpu->topology_dies.value : 1;
         cores = cpu->topology_cores.set ? cpu->topology_cores.value : 1;
         threads = cpu->topology_threads.set ? cpu->topology_threads.value : 1;
