@@ -177,8 +177,8 @@ int lv__qemu_refuse_state(const lv__qemu_dom *d, lv_domain_state want, lv_error 
 /* Writes def as CONFIG/NAME.xml (secrets included: the file is the only copy). */
 static int save_config(lv__qemu_state *st, const lv_domain_def *def, lv_error *err)
 {
-    char *xml = lv_domain_def_format_xml(def, -1, LV_DOMAIN_FORMAT_INACTIVE |
-                                                      LV_DOMAIN_FORMAT_SECURE);
+    char *xml =
+        lv_domain_def_format_xml(def, -1, LV_DOMAIN_FORMAT_INACTIVE | LV_DOMAIN_FORMAT_SECURE);
     if (!xml)
         return lv_error_set(err, LV_ERR_INTERNAL, "cannot format the XML of domain '%s'",
                             def->name);
@@ -300,8 +300,7 @@ static int parse_id(const char *s)
     return (int)v;
 }
 
-static void qemu_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_domain_cb cb,
-                        void *opaque)
+static void qemu_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_domain_cb cb, void *opaque)
 {
     lv_error err;
     lv__qemu_state *st = state_of(c);
@@ -483,8 +482,8 @@ static void qemu_get_xml(lv_conn *c, const unsigned char *uuid, unsigned flags, 
     cb(opaque, xml, NULL);
 }
 
-static void qemu_set_autostart(lv_conn *c, const unsigned char *uuid, bool autostart,
-                               lv_done_cb cb, void *opaque)
+static void qemu_set_autostart(lv_conn *c, const unsigned char *uuid, bool autostart, lv_done_cb cb,
+                               void *opaque)
 {
     lv_error err;
     lv__qemu_state *st = state_of(c);
@@ -518,8 +517,7 @@ static void qemu_set_autostart(lv_conn *c, const unsigned char *uuid, bool autos
     cb(opaque, NULL);
 }
 
-static int set_def_text(lv_domain_def *def, lv_metadata_kind kind, const char *text,
-                        lv_error *err)
+static int set_def_text(lv_domain_def *def, lv_metadata_kind kind, const char *text, lv_error *err)
 {
     if (kind == LV_METADATA_TITLE)
         return lv_domain_def_set_title(def, text, err);
@@ -583,8 +581,8 @@ static void qemu_set_metadata(lv_conn *c, const unsigned char *uuid, lv_metadata
     cb(opaque, &err);
 }
 
-static void qemu_rename(lv_conn *c, const unsigned char *uuid, const char *new_name,
-                        lv_done_cb cb, void *opaque)
+static void qemu_rename(lv_conn *c, const unsigned char *uuid, const char *new_name, lv_done_cb cb,
+                        void *opaque)
 {
     lv_error err;
     lv__qemu_state *st = state_of(c);
@@ -602,8 +600,7 @@ static void qemu_rename(lv_conn *c, const unsigned char *uuid, const char *new_n
     } else if (lv_name_validate("domain", new_name, &err) < 0) {
         /* err says what is wrong with it */
     } else if (strcmp(new_name, lv__qemu_dom_name(d)) == 0) {
-        lv_error_set(&err, LV_ERR_OPERATION_INVALID, "domain '%s' already has that name",
-                     new_name);
+        lv_error_set(&err, LV_ERR_OPERATION_INVALID, "domain '%s' already has that name", new_name);
     } else if (lv__qemu_find_name(st, new_name)) {
         lv_error_set(&err, LV_ERR_DUPLICATE, "domain '%s' already exists", new_name);
     } else {

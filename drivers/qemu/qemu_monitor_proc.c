@@ -30,6 +30,7 @@
 #include "core/alloc.h"
 #include "core/files.h"
 #include "core/strbuf.h"
+#include "conf/domain_conf.h"
 #include "qemu_priv.h"
 #include "qemu_command.h"
 #include "qmp.h"
@@ -53,7 +54,9 @@ typedef struct monitor {
     bool qemu_running;
     lv_qmp *qmp;
     bool ready;
-    uv_timer_t timer; /* startup timeout */
+    uv_timer_t timer;  /* startup timeout */
+    int setup_pending; /* replies to the settings sent before cont */
+    char *setup_error; /* the first failure among them */
 
     /* how it ended */
     bool saw_shutdown;
@@ -229,9 +232,8 @@ static void on_qemu_exit(uv_process_t *proc, int64_t status, int signal)
         reason = LV_SHUTOFF_DESTROYED;
     else
         reason = LV_SHUTOFF_CRASHED; /* killed (SIGKILL), or died without a word */
-    log_line(m, "qemu %d ended (%s %d): %s", (int)m->status.qemu_pid,
-             signal ? "signal" : "status", signal ? signal : (int)status,
-             lv_domain_reason_string(LV_DOMAIN_SHUTOFF, reason));
+    log_line(m, "qemu %d ended (%s %d): %s", (int)m->status.qemu_pid, signal ? "signal" : "status",
+             signal ? signal : (int)status, lv_domain_reason_string(LV_DOMAIN_SHUTOFF, reason));
     finish(m, reason);
 }
 
@@ -296,15 +298,15 @@ static void on_event(lv_qmp *qmp, void *opaque, const char *name, json_object *d
     monitor *m = opaque;
     if (strcmp(name, "STOP") == 0) {
         if (m->status.state != LV_DOMAIN_PAUSED)
-            set_state(m, LV_DOMAIN_PAUSED, m->saw_shutdown ? LV_PAUSED_SHUTTING_DOWN
-                                                           : LV_PAUSED_USER);
+            set_state(m, LV_DOMAIN_PAUSED,
+                      m->saw_shutdown ? LV_PAUSED_SHUTTING_DOWN : LV_PAUSED_USER);
     } else if (strcmp(name, "RESUME") == 0) {
         set_state(m, LV_DOMAIN_RUNNING, m->ready ? LV_RUNNING_UNPAUSED : LV_RUNNING_BOOTED);
         m->saw_shutdown = false;
     } else if (strcmp(name, "SHUTDOWN") == 0) {
         json_object *v;
-        bool guest = data && json_object_object_get_ex(data, "guest", &v) &&
-                     json_object_get_boolean(v);
+        bool guest =
+            data && json_object_object_get_ex(data, "guest", &v) && json_object_get_boolean(v);
         const char *reason = NULL;
         if (data && json_object_object_get_ex(data, "reason", &v))
             reason = json_object_get_string(v);
@@ -330,8 +332,8 @@ static void on_event(lv_qmp *qmp, void *opaque, const char *name, json_object *d
                                                               : "{\"shutdown\": \"poweroff\"}");
             command(m, "cont", NULL);
         } else if (guest && ((reboot && (m->shutdown_flags & LV_QEMU_NO_REBOOT) &&
-                       (m->shutdown_flags & LV_QEMU_NO_SHUTDOWN)) ||
-                      (!reboot && (m->shutdown_flags & LV_QEMU_NO_SHUTDOWN))))
+                              (m->shutdown_flags & LV_QEMU_NO_SHUTDOWN)) ||
+                             (!reboot && (m->shutdown_flags & LV_QEMU_NO_SHUTDOWN))))
             guest_request(m, reboot);
         else if (m->status.state == LV_DOMAIN_RUNNING)
             set_state(m, LV_DOMAIN_SHUTDOWN, LV_SHUTDOWN_USER);
@@ -387,8 +389,112 @@ static void on_cont(lv_qmp *qmp, void *opaque, json_object *ret, const lv_error 
     answer(m, "ok");
 }
 
+/* After the settings: cont (unless --paused), or a failed start. */
+static void setup_done(monitor *m)
+{
+    lv_error e;
+    if (m->setup_error) {
+        char *why = m->setup_error;
+        m->setup_error = NULL;
+        log_line(m, "%s", why);
+        uv_process_kill(&m->qemu, SIGKILL);
+        answer(m, "error %s", why);
+        free(why);
+        return;
+    }
+    if (m->paused) {
+        on_cont(m->qmp, m, NULL, NULL);
+        return;
+    }
+    if (lv_qmp_command(m->qmp, "cont", NULL, 10000, on_cont, m, &e) < 0) {
+        log_line(m, "%s", e.message);
+        uv_process_kill(&m->qemu, SIGKILL);
+    }
+}
+
+static void on_setup_reply(lv_qmp *qmp, void *opaque, json_object *ret, const lv_error *err)
+{
+    (void)qmp;
+    (void)ret;
+    monitor *m = opaque;
+    if (err && err->code == LV_ERR_CANCELLED)
+        return;
+    if (err && !m->setup_error)
+        m->setup_error = lv_strdup(err->message);
+    if (--m->setup_pending == 0)
+        setup_done(m);
+}
+
+static void setup_command(monitor *m, const char *cmd, json_object *args)
+{
+    lv_error e;
+    if (lv_qmp_command(m->qmp, cmd, args, 10000, on_setup_reply, m, &e) < 0) {
+        if (!m->setup_error)
+            m->setup_error = lv_strdup(e.message);
+        return;
+    }
+    m->setup_pending++;
+}
+
+/* What qemu cannot take on its command line (docs/qemu-argv.md), from the live
+ * definition the shell wrote (RUN/NAME.xml, 0600: it holds the VNC password,
+ * which so stays out of ps). */
+static void send_settings(monitor *m)
+{
+    char *path = lv__qemu_path(m->paths.run, m->name, ".xml");
+    char *xml = NULL;
+    size_t len;
+    lv_domain_def *def = NULL;
+    if (lv_file_read_all(path, &xml, &len, NULL) == 0)
+        def = lv_domain_def_parse_xml(xml, 0, NULL);
+    free(xml);
+    free(path);
+    m->setup_pending = 1; /* held until all are sent */
+    for (size_t i = 0; def && i < def->ngraphics; i++) {
+        const lv_graphics_def *g = &def->graphics[i];
+        if (!g->type || strcmp(g->type, "vnc") != 0 || !g->passwd)
+            continue;
+        json_object *a = json_object_new_object();
+        json_object_object_add(a, "protocol", json_object_new_string("vnc"));
+        json_object_object_add(a, "password", json_object_new_string(g->passwd));
+        setup_command(m, "set_password", a);
+    }
+    for (size_t i = 0; def && i < def->nnets; i++) {
+        const lv_net_def *n = &def->nets[i];
+        if (!n->link_state || strcmp(n->link_state, "down") != 0 || !n->info.alias)
+            continue;
+        json_object *a = json_object_new_object();
+        json_object_object_add(a, "name", json_object_new_string(n->info.alias));
+        json_object_object_add(a, "up", json_object_new_boolean(false));
+        setup_command(m, "set_link", a);
+    }
+    const lv_memballoon_def *b = def ? def->memballoon : NULL;
+    bool balloon = b && !(b->model && strcmp(b->model, "none") == 0);
+    if (balloon && def->current_memory_kib && def->current_memory_kib < def->memory_kib) {
+        json_object *a = json_object_new_object();
+        json_object_object_add(a, "value",
+                               json_object_new_int64((int64_t)def->current_memory_kib * 1024));
+        setup_command(m, "balloon", a);
+    }
+    if (balloon && b->stats_period.set) {
+        char qom[128];
+        snprintf(qom, sizeof(qom), "/machine/peripheral/%s",
+                 b->info.alias ? b->info.alias : "balloon0");
+        json_object *a = json_object_new_object();
+        json_object_object_add(a, "path", json_object_new_string(qom));
+        json_object_object_add(a, "property",
+                               json_object_new_string("guest-stats-polling-interval"));
+        json_object_object_add(a, "value", json_object_new_int((int)b->stats_period.value));
+        setup_command(m, "qom-set", a);
+    }
+    lv_domain_def_free(def);
+    if (--m->setup_pending == 0)
+        setup_done(m);
+}
+
 static void on_connected(lv_qmp *qmp, void *opaque, const lv_error *err)
 {
+    (void)qmp;
     monitor *m = opaque;
     if (err) {
         if (err->code == LV_ERR_CANCELLED || !m->qemu_running)
@@ -398,15 +504,7 @@ static void on_connected(lv_qmp *qmp, void *opaque, const lv_error *err)
         uv_process_kill(&m->qemu, SIGKILL);
         return;
     }
-    lv_error e;
-    if (m->paused) {
-        on_cont(qmp, m, NULL, NULL);
-        return;
-    }
-    if (lv_qmp_command(qmp, "cont", NULL, 10000, on_cont, m, &e) < 0) {
-        log_line(m, "%s", e.message);
-        uv_process_kill(&m->qemu, SIGKILL);
-    }
+    send_settings(m);
 }
 
 static void on_startup_timeout(uv_timer_t *t)
@@ -565,6 +663,7 @@ int lv_qemu_monitor_main(int argc, char **argv)
     }
     m->qemu_running = true;
     m->status.qemu_pid = m->qemu.pid;
+    m->status.qemu_start = lv__proc_starttime(m->qemu.pid);
     /* The listening socket stays open here until qemu has accepted: connecting
      * to it now cannot race qemu's start. */
     lv_qmp_callbacks cbs = {.event = on_event, .closed = on_closed, .opaque = m};

@@ -89,8 +89,7 @@ int lv__qemu_paths_init(lv__qemu_paths *p, const lv_uri *uri, lv_error *err)
         const char *root = lv_uri_param_get(uri, "root");
         if (!root || root[0] != '/')
             return lv_error_set(err, LV_ERR_NO_CONNECT,
-                                "cannot open '%s': qemu:///embed needs root=ABSOLUTE_DIR",
-                                uristr);
+                                "cannot open '%s': qemu:///embed needs root=ABSOLUTE_DIR", uristr);
         size_t n = strlen(root);
         while (n > 1 && root[n - 1] == '/')
             n--;

@@ -53,11 +53,12 @@ typedef struct lv__qemu_status {
     pid_t monitor_pid;
     unsigned long long monitor_start; /* /proc/PID/stat starttime, against pid reuse */
     pid_t qemu_pid;
-    char *qmp;     /* the shells' QMP socket */
-    char *console; /* serial console socket */
+    unsigned long long qemu_start; /* /proc/PID/stat starttime */
+    char *qmp;                     /* the shells' QMP socket */
+    char *console;                 /* serial console socket */
     char *console_log;
     char *log;
-    char **argv; /* NULL-terminated */
+    char **argv;        /* NULL-terminated */
     int64_t start_time; /* unix seconds */
     lv_domain_state state;
     int reason;

@@ -91,6 +91,7 @@ typedef struct lv__qemu_op {
     uint64_t deadline_ms;
     bool killed;
     pid_t qemu_pid;
+    unsigned long long qemu_start;
 } lv__qemu_op;
 
 /* ---- op life ------------------------------------------------------------ */
@@ -295,8 +296,8 @@ static void start_check_done(lv__qemu_op *op)
     }
     if (op->exit_signal)
         op_fail(op, LV_ERR_OPERATION_FAILED,
-                "cannot start domain '%s': the monitor process was killed by signal %d",
-                op->name, op->exit_signal);
+                "cannot start domain '%s': the monitor process was killed by signal %d", op->name,
+                op->exit_signal);
     else
         op_fail(op, LV_ERR_OPERATION_FAILED,
                 "cannot start domain '%s': the monitor process exited with status %lld and no "
@@ -350,8 +351,8 @@ static bool kvm_usable(lv_error *err)
 
 /* Starts def (owned by the caller) as the live definition of the domain called
  * def->name. d is the domain when it already exists (persistent). */
-static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *def,
-                      unsigned flags, lv_done_cb cb, lv_domain_cb dom_cb, void *opaque)
+static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *def, unsigned flags,
+                      lv_done_cb cb, lv_domain_cb dom_cb, void *opaque)
 {
     lv_error err;
     int lock_fd = -1;
@@ -497,8 +498,8 @@ static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *
         unlink(livep);
         free(livep);
         op_fail(op, LV_ERR_OPERATION_FAILED,
-                "cannot start domain '%s': cannot run the monitor process '%s': %s",
-                live->name, exe, uv_strerror(rc));
+                "cannot start domain '%s': cannot run the monitor process '%s': %s", live->name,
+                exe, uv_strerror(rc));
     } else {
         uv_read_start((uv_stream_t *)&op->pipe, on_alloc, on_answer);
     }
@@ -550,8 +551,7 @@ void lv__qemu_start(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_do
     lv_domain_def_free(def);
 }
 
-void lv__qemu_create_xml(lv_conn *c, const char *xml, unsigned flags, lv_domain_cb cb,
-                         void *opaque)
+void lv__qemu_create_xml(lv_conn *c, const char *xml, unsigned flags, lv_domain_cb cb, void *opaque)
 {
     lv_error err;
     lv__qemu_state *st = c->priv;
@@ -606,7 +606,7 @@ static void on_end_poll(uv_timer_t *t)
     if (op->kind == OP_DESTROY && !op->killed && !(op->flags & LV_DESTROY_GRACEFUL) &&
         elapsed >= DESTROY_TERM_MS) {
         op->killed = true;
-        if (op->qemu_pid > 0 && lv__proc_alive(op->qemu_pid, 0))
+        if (op->qemu_pid > 0 && lv__proc_alive(op->qemu_pid, op->qemu_start))
             kill(op->qemu_pid, SIGKILL);
         return;
     }
@@ -615,8 +615,8 @@ static void on_end_poll(uv_timer_t *t)
             op_fail(op, LV_ERR_TIMEOUT, "domain '%s' did not end within %llu s of SIGTERM",
                     op->name, (unsigned long long)(op->deadline_ms / 1000));
         else
-            op_fail(op, LV_ERR_TIMEOUT, "domain '%s' did not shut down within %llu s",
-                    op->name, (unsigned long long)(op->deadline_ms / 1000));
+            op_fail(op, LV_ERR_TIMEOUT, "domain '%s' did not shut down within %llu s", op->name,
+                    (unsigned long long)(op->deadline_ms / 1000));
     }
 }
 
@@ -634,8 +634,7 @@ void lv__qemu_destroy(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_
 {
     lv_error err;
     lv__qemu_state *st = c->priv;
-    lv__qemu_dom *d =
-        lv__qemu_begin_op(c, uuid, flags, LV_DESTROY_GRACEFUL, "destroy", cb, opaque);
+    lv__qemu_dom *d = lv__qemu_begin_op(c, uuid, flags, LV_DESTROY_GRACEFUL, "destroy", cb, opaque);
     if (!d)
         return;
     if (!lv__qemu_dom_active(d)) {
@@ -644,6 +643,7 @@ void lv__qemu_destroy(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_
         return;
     }
     pid_t pid = d->status.qemu_pid;
+    unsigned long long pid_start = d->status.qemu_start;
     char *marker = lv__qemu_path(st->paths.run, lv__qemu_dom_name(d), ".destroy");
     int rc = lv_file_write_atomic(marker, "", 0, 0600, &err);
     free(marker);
@@ -651,7 +651,10 @@ void lv__qemu_destroy(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_
         cb(opaque, &err);
         return;
     }
-    if (pid <= 0 || (kill(pid, SIGTERM) < 0 && errno != ESRCH)) {
+    /* Only the qemu the status file names, never a process that reused its pid. */
+    if (pid <= 0 || !lv__proc_alive(pid, pid_start)) {
+        /* qemu is already gone; the monitor is cleaning up. */
+    } else if (kill(pid, SIGTERM) < 0 && errno != ESRCH) {
         lv_error_set_errno(&err, errno, "cannot stop domain '%s' (qemu pid %d)",
                            lv__qemu_dom_name(d), (int)pid);
         cb(opaque, &err);
@@ -662,6 +665,7 @@ void lv__qemu_destroy(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_
     op->done = cb;
     op->opaque = opaque;
     op->qemu_pid = pid;
+    op->qemu_start = pid_start;
     wait_for_end(op, (flags & LV_DESTROY_GRACEFUL) ? DESTROY_TERM_MS : DESTROY_TERM_MS + 20000);
 }
 
@@ -882,19 +886,179 @@ void lv__qemu_reboot(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_d
 
 /* ---- version, capabilities ---------------------------------------------- */
 
-void lv__qemu_version(lv_conn *c, lv_version_cb cb, void *opaque)
+/* The emulator found on PATH (capabilities, version), malloc'd, or NULL. */
+static char *find_emulator(void)
 {
-    (void)c;
-    /* The version of the qemu this driver was tested with until the probe of
-     * the emulator lands (capabilities). */
-    static const lv_version_info v = {.hypervisor = "QEMU", .hv_version = 7002000};
-    cb(opaque, &v, NULL);
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    char *copy = lv_strdup(path), *save = NULL;
+    char *found = NULL;
+    for (char *dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+        char *cand = lv_asprintf("%s/%s", *dir ? dir : ".", LV_QEMU_DEFAULT_EMULATOR);
+        if (access(cand, X_OK) == 0)
+            found = cand;
+        else
+            free(cand);
+    }
+    free(copy);
+    return found;
 }
 
+/* `qemu-system-x86_64 --version`, run once per process and remembered. */
+typedef struct version_call {
+    uv_process_t proc;
+    uv_pipe_t out;
+    lv_strbuf text;
+    int open_handles;
+    bool exited, eof;
+    int64_t status;
+    lv_version_cb cb;
+    void *opaque;
+} version_call;
+
+static lv_version_info version_cache;
+static bool version_known;
+
+static void version_closed(uv_handle_t *h)
+{
+    version_call *v = h->data;
+    if (--v->open_handles == 0) {
+        lv_strbuf_clear(&v->text);
+        free(v);
+    }
+}
+
+static void version_finish(version_call *v)
+{
+    if (!v->exited || !v->eof)
+        return;
+    const char *t = v->text.data ? v->text.data : "";
+    const char *p = strstr(t, "version ");
+    unsigned major = 0, minor = 0, micro = 0;
+    lv_error err;
+    if (v->status != 0 || !p || sscanf(p + 8, "%u.%u.%u", &major, &minor, &micro) < 2) {
+        lv_error_set(&err, LV_ERR_OPERATION_FAILED,
+                     "cannot tell the version of %s: it printed '%.100s' (exit status %lld)",
+                     LV_QEMU_DEFAULT_EMULATOR, t, (long long)v->status);
+        v->cb(v->opaque, NULL, &err);
+    } else {
+        memset(&version_cache, 0, sizeof(version_cache));
+        memcpy(version_cache.hypervisor, "QEMU", 5);
+        version_cache.hv_version = major * 1000000UL + minor * 1000UL + micro;
+        version_known = true;
+        v->cb(v->opaque, &version_cache, NULL);
+    }
+    uv_close((uv_handle_t *)&v->out, version_closed);
+}
+
+static void version_exit(uv_process_t *proc, int64_t status, int signal)
+{
+    version_call *v = proc->data;
+    v->exited = true;
+    v->status = signal ? 128 + signal : status;
+    uv_close((uv_handle_t *)proc, version_closed);
+    version_finish(v);
+}
+
+static void version_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+    version_call *v = s->data;
+    if (n > 0 && v->text.len < 4096)
+        lv_strbuf_addn(&v->text, buf->base, (size_t)n);
+    free(buf->base);
+    if (n < 0) {
+        v->eof = true;
+        uv_read_stop(s);
+        version_finish(v);
+    }
+}
+
+void lv__qemu_version(lv_conn *c, lv_version_cb cb, void *opaque)
+{
+    lv_error err;
+    if (version_known) {
+        cb(opaque, &version_cache, NULL);
+        return;
+    }
+    char *exe = find_emulator();
+    if (!exe) {
+        lv_error_set(&err, LV_ERR_OPERATION_FAILED, "no %s on PATH (is qemu installed?)",
+                     LV_QEMU_DEFAULT_EMULATOR);
+        cb(opaque, NULL, &err);
+        return;
+    }
+    version_call *v = LV_NEW(version_call);
+    lv_strbuf_init(&v->text);
+    v->cb = cb;
+    v->opaque = opaque;
+    uv_pipe_init(c->loop, &v->out, 0);
+    v->out.data = v;
+    v->proc.data = v;
+    v->open_handles = 2;
+    char *args[] = {exe, "--version", NULL};
+    uv_stdio_container_t stdio[3] = {
+        {.flags = UV_IGNORE},
+        {.flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE, .data.stream = (uv_stream_t *)&v->out},
+        {.flags = UV_IGNORE},
+    };
+    uv_process_options_t opts = {
+        .exit_cb = version_exit, .file = exe, .args = args, .stdio = stdio, .stdio_count = 3};
+    int rc = uv_spawn(c->loop, &v->proc, &opts);
+    free(exe);
+    if (rc < 0) {
+        lv_error_set(&err, LV_ERR_OPERATION_FAILED, "cannot run %s --version: %s",
+                     LV_QEMU_DEFAULT_EMULATOR, uv_strerror(rc));
+        uv_close((uv_handle_t *)&v->proc, version_closed);
+        uv_close((uv_handle_t *)&v->out, version_closed);
+        cb(opaque, NULL, &err);
+        return;
+    }
+    uv_read_start((uv_stream_t *)&v->out, on_alloc, version_read);
+}
+
+/* The host (from nodeinfo's sources) and what guests can be: hvm x86_64 with
+ * the emulator on PATH, domain type 'qemu' (TCG) always and 'kvm' where
+ * /dev/kvm can be opened. Synchronous: a few access(2) calls. */
 void lv__qemu_capabilities(lv_conn *c, lv_string_cb cb, void *opaque)
 {
-    (void)c;
     lv_error err;
-    lv_error_set(&err, LV_ERR_NO_SUPPORT, "capabilities is not supported by the qemu driver yet");
-    cb(opaque, NULL, &err);
+    char *exe = find_emulator();
+    if (!exe) {
+        lv_error_set(&err, LV_ERR_OPERATION_FAILED, "no %s on PATH (is qemu installed?)",
+                     LV_QEMU_DEFAULT_EMULATOR);
+        cb(opaque, NULL, &err);
+        return;
+    }
+    (void)c;
+    uv_utsname_t u;
+    const char *arch = uv_os_uname(&u) == 0 ? u.machine : "x86_64";
+    uv_cpu_info_t *cpus = NULL;
+    int ncpu = 0;
+    if (uv_cpu_info(&cpus, &ncpu) == 0)
+        uv_free_cpu_info(cpus, ncpu);
+    int kfd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    bool kvm = kfd >= 0;
+    if (kfd >= 0)
+        close(kfd);
+    lv_strbuf sb;
+    lv_strbuf_init(&sb);
+    lv_strbuf_add(&sb, "<capabilities>\n\n  <host>\n    <cpu>\n      <arch>");
+    lv_strbuf_add_xml_escaped(&sb, arch);
+    lv_strbuf_add(&sb, "</arch>\n    </cpu>\n    <topology>\n      <cells num='1'>\n");
+    lv_strbuf_addf(&sb,
+                   "        <cell id='0'>\n          <memory unit='KiB'>%llu</memory>\n"
+                   "          <cpus num='%d'/>\n        </cell>\n",
+                   (unsigned long long)(uv_get_total_memory() / 1024), ncpu > 0 ? ncpu : 1);
+    lv_strbuf_add(&sb, "      </cells>\n    </topology>\n  </host>\n\n");
+    lv_strbuf_add(&sb, "  <guest>\n    <os_type>hvm</os_type>\n    <arch name='x86_64'>\n"
+                       "      <wordsize>64</wordsize>\n      <emulator>");
+    lv_strbuf_add_xml_escaped(&sb, exe);
+    lv_strbuf_add(&sb, "</emulator>\n      <machine>pc</machine>\n      <machine>q35</machine>\n"
+                       "      <domain type='qemu'/>\n");
+    if (kvm)
+        lv_strbuf_add(&sb, "      <domain type='kvm'/>\n");
+    lv_strbuf_add(&sb, "    </arch>\n  </guest>\n\n</capabilities>\n");
+    free(exe);
+    cb(opaque, lv_strbuf_steal(&sb), NULL);
 }

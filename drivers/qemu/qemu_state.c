@@ -83,7 +83,7 @@ static void remove_suffix(const char *dir, const char *name, const char *suffix)
 
 void lv__qemu_cleanup_runtime(const lv__qemu_paths *p, const char *name, int reason)
 {
-    static const char *const suffixes[] = {".qmp", ".mon",     ".console", ".pid",
+    static const char *const suffixes[] = {".qmp",     ".mon",    ".console", ".pid",
                                            ".destroy", ".reboot", ".xml",     ".status"};
     if (reason >= 0) {
         char *ended = lv__qemu_path(p->run, name, ".ended");
@@ -147,7 +147,8 @@ lv__qemu_dom *lv__qemu_refresh(lv__qemu_state *st, lv__qemu_dom *d)
     free(spath);
     bool active = false;
     if (rc > 0) {
-        if (lv__proc_alive(s.monitor_pid, s.monitor_start) || lv__proc_alive(s.qemu_pid, 0)) {
+        if (lv__proc_alive(s.monitor_pid, s.monitor_start) ||
+            lv__proc_alive(s.qemu_pid, s.qemu_start)) {
             active = true;
         } else {
             /* Neither the monitor nor qemu is there: the monitor was killed (or

@@ -49,6 +49,7 @@ char *lv__qemu_status_format(const lv__qemu_status *s)
     json_object_object_add(o, "monitor_pid", json_object_new_int(s->monitor_pid));
     json_object_object_add(o, "monitor_start", json_object_new_uint64(s->monitor_start));
     json_object_object_add(o, "qemu_pid", json_object_new_int(s->qemu_pid));
+    json_object_object_add(o, "qemu_start", json_object_new_uint64(s->qemu_start));
     add_str(o, "qmp", s->qmp);
     add_str(o, "console", s->console);
     add_str(o, "console_log", s->console_log);
@@ -64,8 +65,8 @@ char *lv__qemu_status_format(const lv__qemu_status *s)
     add_str(o, "reason", lv_domain_reason_string(s->state, s->reason));
     json_object_object_add(o, "reason_code", json_object_new_int(s->reason));
     json_object_object_add(o, "seq", json_object_new_int64(s->seq));
-    const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                             JSON_C_TO_STRING_NOSLASHESCAPE);
+    const char *text =
+        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
     char *out = lv_asprintf("%s\n", text);
     json_object_put(o);
     return out;
@@ -107,6 +108,8 @@ int lv__qemu_status_parse(const char *text, lv__qemu_status *s, lv_error *err)
     if (json_object_object_get_ex(o, "monitor_start", &v))
         s->monitor_start = json_object_get_uint64(v);
     s->qemu_pid = (pid_t)get_int(o, "qemu_pid");
+    if (json_object_object_get_ex(o, "qemu_start", &v))
+        s->qemu_start = json_object_get_uint64(v);
     s->qmp = lv_strdup(get_str(o, "qmp"));
     s->console = lv_strdup(get_str(o, "console"));
     s->console_log = lv_strdup(get_str(o, "console_log"));
@@ -119,8 +122,8 @@ int lv__qemu_status_parse(const char *text, lv__qemu_status *s, lv_error *err)
     }
     s->start_time = get_int(o, "start_time");
     int64_t state = get_int(o, "state_code");
-    s->state = state > 0 && state < LV_DOMAIN_STATE__COUNT ? (lv_domain_state)state
-                                                           : LV_DOMAIN_NOSTATE;
+    s->state =
+        state > 0 && state < LV_DOMAIN_STATE__COUNT ? (lv_domain_state)state : LV_DOMAIN_NOSTATE;
     s->reason = (int)get_int(o, "reason_code");
     s->seq = (unsigned)get_int(o, "seq");
     json_object_put(o);

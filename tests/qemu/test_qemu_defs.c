@@ -240,6 +240,38 @@ static void test_stale_status(void **state)
     lv_conn_close(c);
 }
 
+static lv_version_info got_version;
+
+static void version_cb(void *opaque, const lv_version_info *info, const lv_error *err)
+{
+    record_err(opaque, err);
+    if (info)
+        got_version = *info;
+}
+
+/* version and capabilities describe the qemu on PATH (when there is one). */
+static void test_host(void **state)
+{
+    (void)state;
+    if (access("/usr/bin/qemu-system-x86_64", X_OK) < 0) {
+        printf("# no qemu-system-x86_64: version and capabilities not checked\n");
+        return;
+    }
+    lv_conn *c = open_ok(uri);
+    result r = {0};
+    lv_conn_version(c, version_cb, &r);
+    assert_ok(finish(&r));
+    assert_string_equal(got_version.hypervisor, "QEMU");
+    assert_true(got_version.hv_version >= 2000000); /* qemu 2.0 or later */
+    result r2 = {0};
+    lv_conn_capabilities(c, string_cb, &r2);
+    assert_ok(finish(&r2));
+    assert_non_null(strstr(r2.str, "<domain type='qemu'/>"));
+    assert_non_null(strstr(r2.str, "<os_type>hvm</os_type>"));
+    free(r2.str);
+    lv_conn_close(c);
+}
+
 int main(void)
 {
     uv_loop_init(&loop);
@@ -249,6 +281,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_autostart_metadata_rename, setup, teardown),
         cmocka_unit_test_setup_teardown(test_libvirt_xml, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_status, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_host, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     uv_run(&loop, UV_RUN_DEFAULT);
