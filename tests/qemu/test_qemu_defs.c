@@ -240,6 +240,35 @@ static void test_stale_status(void **state)
     lv_conn_close(c);
 }
 
+/* qemu:///session keeps its files in the user's XDG folders. */
+static void test_session(void **state)
+{
+    (void)state;
+    char cfg[512], data[512], cache[512], rt[512];
+    snprintf(cfg, sizeof(cfg), "%s/xdg-config", root);
+    snprintf(data, sizeof(data), "%s/xdg-data", root);
+    snprintf(cache, sizeof(cache), "%s/xdg-cache", root);
+    snprintf(rt, sizeof(rt), "%s/xdg-run", root);
+    setenv("XDG_CONFIG_HOME", cfg, 1);
+    setenv("XDG_DATA_HOME", data, 1);
+    setenv("XDG_CACHE_HOME", cache, 1);
+    setenv("XDG_RUNTIME_DIR", rt, 1);
+    lv_conn *c = open_ok("qemu:///session");
+    assert_ok(define(c, minimal_xml, NULL));
+    assert_true(exists("xdg-config/luvirt/qemu/vm1.xml"));
+    assert_true(exists("xdg-run/luvirt/qemu"));
+    assert_true(exists("xdg-cache/luvirt/qemu/log"));
+    lv_conn_close(c);
+    unsetenv("XDG_RUNTIME_DIR");
+    c = open_ok("qemu:///session");
+    assert_ok(lookup(c, "vm1", NULL));
+    assert_true(exists("xdg-cache/luvirt/qemu/run"));
+    lv_conn_close(c);
+    unsetenv("XDG_CONFIG_HOME");
+    unsetenv("XDG_DATA_HOME");
+    unsetenv("XDG_CACHE_HOME");
+}
+
 static lv_version_info got_version;
 
 static void version_cb(void *opaque, const lv_version_info *info, const lv_error *err)
@@ -282,6 +311,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_libvirt_xml, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_host, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_session, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     uv_run(&loop, UV_RUN_DEFAULT);

@@ -48,18 +48,24 @@ static bool exists(const char *sub)
     return lstat(path_in(sub), &sb) == 0;
 }
 
-static char *guest_xml(const char *name, const char *type, const char *extra_devices)
+static char *guest_xml_on(const char *name, const char *type, const char *extra_devices,
+                          const char *on)
 {
     static char buf[4096];
     snprintf(buf, sizeof(buf),
-             "<domain type='%s'><name>%s</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>"
+             "<domain type='%s'><name>%s</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>%s"
              "<os><type arch='x86_64'>hvm</type><kernel>%s</kernel><initrd>%s</initrd>"
              "<cmdline>console=ttyS0 quiet</cmdline></os><features><acpi/></features>"
              "<devices>%s<serial type='pty'><target port='0'/></serial>"
              "<console type='pty'><target type='serial' port='0'/></console></devices>"
              "</domain>",
-             type, name, kernel, initrd, extra_devices ? extra_devices : "");
+             type, name, on ? on : "", kernel, initrd, extra_devices ? extra_devices : "");
     return buf;
+}
+
+static char *guest_xml(const char *name, const char *type, const char *extra_devices)
+{
+    return guest_xml_on(name, type, extra_devices, NULL);
 }
 
 static int count_in_file(const char *path, const char *needle)
@@ -342,6 +348,34 @@ static void test_reboot(void **state)
     lv_conn_close(c);
 }
 
+/* on_poweroff restart: qemu stays (-no-shutdown) and the monitor process
+ * boots the guest again after its ACPI power-off. */
+static void test_on_poweroff_restart(void **state)
+{
+    (void)state;
+    lv_conn *c = open_ok(uri);
+    assert_ok(
+        define(c, guest_xml_on("pr", "qemu", NULL, "<on_poweroff>restart</on_poweroff>"), NULL));
+    unsigned char uuid[LV_UUID_LEN];
+    memcpy(uuid, uuid_of(c, "pr"), LV_UUID_LEN);
+    assert_ok(op(lv_domain_start, c, uuid, 0));
+    lv_domain_info *info = NULL;
+    assert_ok(get_info(c, uuid, &info));
+    int id = info->id;
+    lv_domain_info_free(info);
+    wait_ready("pr", 1);
+    assert_ok(op(lv_domain_shutdown, c, uuid, 0));
+    wait_ready("pr", 2);
+    assert_ok(get_info(c, uuid, &info));
+    assert_int_equal(info->state, LV_DOMAIN_RUNNING);
+    assert_int_equal(info->id, id); /* the same qemu */
+    lv_domain_info_free(info);
+    assert_ok(op(lv_domain_destroy, c, uuid, 0));
+    assert_clean("pr");
+    assert_ok(op(lv_domain_undefine, c, uuid, 0));
+    lv_conn_close(c);
+}
+
 static void test_shells(void **state)
 {
     (void)state;
@@ -475,9 +509,13 @@ int main(void)
     signal(SIGPIPE, SIG_IGN); /* as the shell: a closed QMP socket is an error, not death */
     uv_loop_init(&loop);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bad_disk),  cmocka_unit_test(test_kvm),
-        cmocka_unit_test(test_lifecycle), cmocka_unit_test(test_reboot),
-        cmocka_unit_test(test_shells),    cmocka_unit_test(test_transient),
+        cmocka_unit_test(test_bad_disk),
+        cmocka_unit_test(test_kvm),
+        cmocka_unit_test(test_lifecycle),
+        cmocka_unit_test(test_reboot),
+        cmocka_unit_test(test_shells),
+        cmocka_unit_test(test_transient),
+        cmocka_unit_test(test_on_poweroff_restart),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     uv_run(&loop, UV_RUN_DEFAULT);
