@@ -845,109 +845,221 @@ static void test_qemu_accepts(void **state)
     free(qemu);
 }
 
-/* The test guest (tests/guest, LUVIRT_GUEST_DIR) boots from the argv of
- * test-guest.xml: the ready line comes out of the console socket and into the
- * console log, and an ACPI power-off ends qemu by itself (on_poweroff destroy:
- * no -no-shutdown, see lv_qemu_shutdown_flags). */
-static void test_guest_boots(void **state)
-{
-    char *qemu = find_program("LUVIRT_TEST_QEMU", "qemu-system-x86_64");
-    const char *guest = getenv("LUVIRT_GUEST_DIR");
-    char dir[] = "/tmp/lv-xml2argv-XXXXXX";
-    char *guest_kernel = guest && *guest ? lv_asprintf("%s/vmlinuz", guest) : NULL;
+/* ---- the test guest boots from the argv --------------------------------------------------- */
 
-    (void)state;
-    if (!qemu || !guest_kernel || access(guest_kernel, R_OK) < 0) {
-        print_message("  skipped: %s\n", !qemu ? "qemu-system-x86_64 is not installed"
-                                               : "no test guest (LUVIRT_GUEST_DIR)");
-        free(guest_kernel);
-        free(qemu);
-        skip();
-    }
-    free(guest_kernel);
+/* A running test guest (tests/guest, LUVIRT_GUEST_DIR) started from a case's argv. */
+typedef struct guest {
+    const char *name;
+    char dir[32];
     char *xml;
-    lv_domain_def *def = parse_case("test-guest", &xml);
+    lv_domain_def *def;
     test_launch t;
     lv_qemu_monitor mon;
-    lv_error err = {0};
-    char **argv = NULL;
-
-    assert_int_equal(lv_qemu_shutdown_flags(def), 0);
-    test_launch_init(&t, "test-guest", xml);
-    assert_non_null(mkdtemp(dir));
-    assert_null(relocate(def, dir, NULL));
-    launch_for_qemu(&t, dir, qemu, &mon);
-    if (lv_qemu_build_argv(def, &t.l, &argv, &err) < 0)
-        fail_msg("%s", err.message);
-    char *errlog = lv_asprintf("%s/stderr", dir);
+    char **argv;
+    char *errlog;
     qemu_proc q;
-    char *problem = qemu_start(&q, argv, mon.path, errlog);
+    int con;
+    lv_strbuf out; /* what came out of the console */
+    char *qemu;
+} guest;
+
+/* Skips the calling test when there is no qemu or no test guest. */
+static void guest_skip_unless_ready(void)
+{
+    char *qemu = find_program("LUVIRT_TEST_QEMU", "qemu-system-x86_64");
+    const char *g = getenv("LUVIRT_GUEST_DIR");
+    char *kernel = g && *g ? lv_asprintf("%s/vmlinuz", g) : NULL;
+    bool ok = qemu && kernel && access(kernel, R_OK) == 0;
+
+    free(kernel);
+    free(qemu);
+    if (!ok) {
+        print_message("  skipped: %s\n", !qemu ? "qemu-system-x86_64 is not installed"
+                                               : "no test guest (LUVIRT_GUEST_DIR)");
+        skip();
+    }
+}
+
+/* Waits until the console shows want (after byte offset from); a problem or NULL. */
+static char *guest_wait_console(guest *g, const char *want, size_t from, double timeout)
+{
+    double deadline = now_s() + timeout;
+    while (!(g->out.len > from && strstr(g->out.data + from, want))) {
+        struct pollfd p = {.fd = g->con, .events = POLLIN};
+        char buf[4096];
+        int left = (int)((deadline - now_s()) * 1000);
+        if (left <= 0 || poll(&p, 1, left) <= 0)
+            return lv_asprintf("no '%s' on the console after %.0f s:\n%s", want, timeout,
+                               g->out.data ? g->out.data : "");
+        ssize_t n = read(g->con, buf, sizeof(buf));
+        if (n <= 0)
+            return lv_asprintf("the console socket closed before '%s'", want);
+        lv_strbuf_addn(&g->out, buf, (size_t)n);
+    }
+    return NULL;
+}
+
+/* Starts case name from its argv, resumes it and waits for the ready line. */
+static char *guest_boot(guest *g, const char *name)
+{
+    lv_error err = {0};
+
+    memset(g, 0, sizeof(*g));
+    g->name = name;
+    g->con = -1;
+    lv_strbuf_init(&g->out);
+    g->qemu = find_program("LUVIRT_TEST_QEMU", "qemu-system-x86_64");
+    snprintf(g->dir, sizeof(g->dir), "/tmp/lv-xml2argv-XXXXXX");
+    g->def = parse_case(name, &g->xml);
+    test_launch_init(&g->t, name, g->xml);
+    assert_non_null(mkdtemp(g->dir));
+    assert_null(relocate(g->def, g->dir, NULL));
+    launch_for_qemu(&g->t, g->dir, g->qemu, &g->mon);
+    if (lv_qemu_build_argv(g->def, &g->t.l, &g->argv, &err) < 0)
+        fail_msg("%s: %s", name, err.message);
+    g->errlog = lv_asprintf("%s/stderr", g->dir);
+    char *problem = qemu_start(&g->q, g->argv, g->mon.path, g->errlog);
     if (!problem)
-        problem = qemu_cmd(&q, "{\"execute\":\"qmp_capabilities\"}", NULL);
-    int con = -1;
+        problem = qemu_cmd(&g->q, "{\"execute\":\"qmp_capabilities\"}", NULL);
     if (!problem) {
         struct sockaddr_un sa = {.sun_family = AF_UNIX};
-        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", t.l.console_socket);
-        con = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (connect(con, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", g->t.l.console_socket);
+        g->con = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (connect(g->con, (struct sockaddr *)&sa, sizeof(sa)) < 0)
             problem = lv_asprintf("console socket: %s", strerror(errno));
     }
     if (!problem)
-        problem = qemu_cmd(&q, "{\"execute\":\"cont\"}", NULL);
-    lv_strbuf out;
-    lv_strbuf_init(&out);
-    double deadline = now_s() + 90;
-    while (!problem && !(out.data && strstr(out.data, "LUVIRT-GUEST-READY"))) {
-        struct pollfd p = {.fd = con, .events = POLLIN};
-        char buf[4096];
-        int left = (int)((deadline - now_s()) * 1000);
-        if (left <= 0 || poll(&p, 1, left) <= 0) {
-            problem = lv_asprintf("no ready line on the console after 90 s:\n%s",
-                                  out.data ? out.data : "");
-            break;
-        }
-        ssize_t n = read(con, buf, sizeof(buf));
-        if (n <= 0) {
-            problem = lv_strdup("the console socket closed");
-            break;
-        }
-        lv_strbuf_addn(&out, buf, (size_t)n);
-    }
+        problem = qemu_cmd(&g->q, "{\"execute\":\"cont\"}", NULL);
     if (!problem)
-        problem = qemu_cmd(&q, "{\"execute\":\"system_powerdown\"}", NULL);
-    if (!problem) {
-        qemu_reap(&q, 30);
-        if (!q.exited)
-            problem = lv_strdup("qemu still runs 30 s after system_powerdown");
-        else if (!(WIFEXITED(q.status) && WEXITSTATUS(q.status) == 0))
-            problem = lv_asprintf("qemu ended with status 0x%x after the power-off", q.status);
+        problem = guest_wait_console(g, "LUVIRT-GUEST-READY", 0, 90);
+    return problem;
+}
+
+/* qemu must exit with 0 within timeout. */
+static char *guest_expect_exit(guest *g, const char *after, double timeout)
+{
+    qemu_reap(&g->q, timeout);
+    if (!g->q.exited)
+        return lv_asprintf("qemu still runs %.0f s after %s", timeout, after);
+    if (!(WIFEXITED(g->q.status) && WEXITSTATUS(g->q.status) == 0))
+        return lv_asprintf("qemu ended with status 0x%x after %s", g->q.status, after);
+    return NULL;
+}
+
+/* qemu must stay, stopped in status want (query-status), within timeout. */
+static char *guest_expect_status(guest *g, const char *want, double timeout)
+{
+    double deadline = now_s() + timeout;
+    char *quoted = lv_asprintf("\"status\": \"%s\"", want);
+    char *problem = NULL;
+    for (;;) {
+        char *reply = NULL;
+        problem = qemu_cmd(&g->q, "{\"execute\":\"query-status\"}", &reply);
+        if (problem || strstr(reply, quoted)) {
+            free(reply);
+            break;
+        }
+        if (now_s() > deadline) {
+            problem = lv_asprintf("status is not '%s' after %.0f s: %s", want, timeout, reply);
+            free(reply);
+            break;
+        }
+        free(reply);
+        usleep(50000);
     }
+    free(quoted);
+    return problem;
+}
+
+static void guest_end(guest *g, char *problem)
+{
+    if (g->con >= 0)
+        close(g->con);
+    lv_strbuf_clear(&g->out);
+    qemu_finish(&g->q, g->argv, g->name, problem);
+    free(g->errlog);
+    remove_dir(g->dir);
+    test_launch_clear(&g->t);
+    lv_qemu_argv_free(g->argv);
+    lv_domain_def_free(g->def);
+    free(g->xml);
+    free(g->qemu);
+}
+
+/* on_poweroff destroy, on_reboot restart (flags 0): the ready line comes out of the
+ * console socket and into the console log; a guest reboot resets it (qemu stays);
+ * an ACPI power-off ends qemu by itself. */
+static void test_guest_boots(void **state)
+{
+    guest g;
+
+    (void)state;
+    guest_skip_unless_ready();
+    char *problem = guest_boot(&g, "test-guest");
+    assert_int_equal(lv_qemu_shutdown_flags(g.def), 0);
+    size_t mark = g.out.len;
+    if (!problem && write(g.con, "reboot -f\n", 10) != 10)
+        problem = lv_asprintf("writing to the console: %s", strerror(errno));
+    if (!problem)
+        problem = guest_wait_console(&g, "LUVIRT-GUEST-READY", mark, 90);
+    if (!problem)
+        problem = qemu_cmd(&g.q, "{\"execute\":\"system_powerdown\"}", NULL);
+    if (!problem)
+        problem = guest_expect_exit(&g, "system_powerdown", 30);
     if (!problem) {
-        char *log = read_file_or_null(t.l.console_log);
+        /* qemu writes the log after the socket: read it once qemu is gone */
+        char *log = read_file_or_null(g.t.l.console_log);
         if (!log || !strstr(log, "LUVIRT-GUEST-READY"))
             problem = lv_strdup("the console log lacks the ready line");
         free(log);
     }
-    if (con >= 0)
-        close(con);
-    lv_strbuf_clear(&out);
-    qemu_finish(&q, argv, "test-guest", problem);
-    free(errlog);
-    remove_dir(dir);
-    test_launch_clear(&t);
-    lv_qemu_argv_free(argv);
-    lv_domain_def_free(def);
-    free(xml);
-    free(qemu);
+    guest_end(&g, problem);
+}
+
+/* on_poweroff preserve: -no-shutdown, qemu stays stopped after the power-off. */
+static void test_guest_poweroff_preserve(void **state)
+{
+    guest g;
+
+    (void)state;
+    guest_skip_unless_ready();
+    char *problem = guest_boot(&g, "guest-poweroff-preserve");
+    assert_int_equal(lv_qemu_shutdown_flags(g.def), LV_QEMU_NO_SHUTDOWN);
+    if (!problem)
+        problem = qemu_cmd(&g.q, "{\"execute\":\"system_powerdown\"}", NULL);
+    if (!problem)
+        problem = guest_expect_status(&g, "shutdown", 30);
+    if (!problem)
+        problem = qemu_cmd(&g.q, "{\"execute\":\"quit\"}", NULL);
+    if (!problem)
+        problem = guest_expect_exit(&g, "quit", 20);
+    guest_end(&g, problem);
+}
+
+/* on_reboot destroy: -no-reboot, a guest reboot ends qemu. */
+static void test_guest_reboot_destroy(void **state)
+{
+    guest g;
+
+    (void)state;
+    guest_skip_unless_ready();
+    char *problem = guest_boot(&g, "guest-reboot-destroy");
+    assert_int_equal(lv_qemu_shutdown_flags(g.def), LV_QEMU_NO_REBOOT);
+    if (!problem && write(g.con, "reboot -f\n", 10) != 10)
+        problem = lv_asprintf("writing to the console: %s", strerror(errno));
+    if (!problem)
+        problem = guest_expect_exit(&g, "the guest's reboot", 30);
+    guest_end(&g, problem);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_text_quoting), cmocka_unit_test(test_shutdown_flags),
-        cmocka_unit_test(test_null_launch),  cmocka_unit_test(test_golden),
-        cmocka_unit_test(test_no_orphans),   cmocka_unit_test(test_qemu_accepts),
-        cmocka_unit_test(test_guest_boots),
+        cmocka_unit_test(test_text_quoting),         cmocka_unit_test(test_shutdown_flags),
+        cmocka_unit_test(test_null_launch),          cmocka_unit_test(test_golden),
+        cmocka_unit_test(test_no_orphans),           cmocka_unit_test(test_qemu_accepts),
+        cmocka_unit_test(test_guest_boots),          cmocka_unit_test(test_guest_poweroff_preserve),
+        cmocka_unit_test(test_guest_reboot_destroy),
     };
     setenv("TZ", "UTC", 1);
     tzset();
