@@ -1063,17 +1063,15 @@ static const char *usb_device(const char *model)
     return NULL;
 }
 
-static const char *virtio_model(const char *base, const char *model)
+/* Starts a device list with a virtio device name, its -transitional or
+ * -non-transitional variant as the XML model says. */
+static void kv_begin_virtio(lv_strbuf *sb, const char *base, const char *model)
 {
-    static char buf[64];
-
+    kv_begin(sb, base);
     if (model && streq(model, "virtio-transitional"))
-        snprintf(buf, sizeof(buf), "%s-transitional", base);
+        lv_strbuf_add(sb, "-transitional");
     else if (model && streq(model, "virtio-non-transitional"))
-        snprintf(buf, sizeof(buf), "%s-non-transitional", base);
-    else
-        snprintf(buf, sizeof(buf), "%s", base);
-    return buf;
+        lv_strbuf_add(sb, "-non-transitional");
 }
 
 static int build_controller(lv__qcmd *c, const lv_controller_def *ct)
@@ -1165,7 +1163,7 @@ static int build_controller(lv__qcmd *c, const lv_controller_def *ct)
         } else if (streq(model, "virtio-scsi")) {
             kv_begin(&sb, "virtio-scsi-pci");
         } else if (!strncmp(model, "virtio-", 7)) {
-            kv_begin(&sb, virtio_model("virtio-scsi-pci", model));
+            kv_begin_virtio(&sb, "virtio-scsi-pci", model);
         } else {
             rc = fail(c, "%s: model '%s'", what, model);
             goto done;
@@ -1174,7 +1172,7 @@ static int build_controller(lv__qcmd *c, const lv_controller_def *ct)
         if (ct->vectors.set)
             kvf(&sb, "vectors", "%u", ct->vectors.value);
     } else if (streq(ct->type, "virtio-serial")) {
-        kv_begin(&sb, virtio_model("virtio-serial-pci", ct->model));
+        kv_begin_virtio(&sb, "virtio-serial-pci", ct->model);
         kv(&sb, "id", id);
         if (ct->ports.set)
             kvf(&sb, "max_ports", "%u", ct->ports.value);
@@ -1528,7 +1526,7 @@ static int build_nets(lv__qcmd *c, int phase)
         opt_sb(c, "-netdev", &sb);
 
         if (streq(model, "virtio") || !strncmp(model, "virtio-", 7))
-            kv_begin(&sb, virtio_model("virtio-net-pci", model));
+            kv_begin_virtio(&sb, "virtio-net-pci", model);
         else if (streq(model, "e1000") || streq(model, "e1000e") || streq(model, "rtl8139"))
             kv_begin(&sb, model);
         else {
@@ -1777,7 +1775,7 @@ static int build_balloon(lv__qcmd *c, int phase)
     if (!b || !b->model || streq(b->model, "none") || !in_phase(&b->info, phase))
         return 0;
     char *alias = dev_alias(&b->info, "balloon", 0);
-    kv_begin(&sb, virtio_model("virtio-balloon-pci", b->model));
+    kv_begin_virtio(&sb, "virtio-balloon-pci", b->model);
     kv(&sb, "id", alias);
     free(alias);
     if (add_pci_address(c, &sb, &b->info, "memballoon") < 0) {
@@ -1810,7 +1808,7 @@ static int build_rngs(lv__qcmd *c, int phase)
         kv(&sb, "id", obj);
         kv(&sb, "filename", r->backend_path ? r->backend_path : "/dev/urandom");
         opt_sb(c, "-object", &sb);
-        kv_begin(&sb, virtio_model("virtio-rng-pci", r->model));
+        kv_begin_virtio(&sb, "virtio-rng-pci", r->model);
         kv(&sb, "rng", obj);
         kv(&sb, "id", alias);
         free(obj);
