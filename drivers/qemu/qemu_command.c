@@ -34,7 +34,6 @@ typedef struct lv__qcmd {
     /* controllers the devices need that the definition does not list */
     bool need_usb, need_vioser, need_scsi, need_sata;
     int *boot; /* bootindex per device: disks, then nets; 0 for none */
-    unsigned nboot_disks;
 } lv__qcmd;
 
 static int fail(lv__qcmd *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -765,7 +764,6 @@ static int assign_boot(lv__qcmd *c)
     const lv_domain_def *def = c->def;
     bool per_device = false;
 
-    c->nboot_disks = (unsigned)def->ndisks;
     c->boot = lv_malloc0((def->ndisks + def->nnets + 1) * sizeof(int));
     for (size_t i = 0; i < def->ndisks; i++)
         if (def->disks[i].info.boot_order.set)
