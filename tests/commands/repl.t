@@ -1,4 +1,5 @@
-# REPL lines from a pipe: commands, `= expr`, `lua`, Lua mode with continuation, quit
+# REPL lines from a pipe: commands, `= expr`, `lua`, Lua mode with continuation, quit.
+# Input that is not a terminal exits with the worst status of its lines (2: nosuch).
 $ 
 < list --name
 < = 1 + 1, "two", {a = 1, 2}
@@ -28,7 +29,7 @@ running
 error: domain 'test' is already running
 error: unknown command: 'nosuch'
 error: stdin:1: boom
---- exit 0
+--- exit 2
 $ -r
 < = conn:is_readonly()
 < connect test:///default

@@ -474,45 +474,42 @@ function M.cancel_input()
     state.pending = nil
 end
 
---- One line typed at the REPL (nil: end of input). Returns false to leave.
+--- One line typed at the REPL (nil: end of input). Returns false to leave,
+--- else true and the line's exit status (the shell exits with the worst one
+--- when its input is not a terminal).
 function M.repl_line(line)
     if line == nil then
         if state.pending or state.lua_mode then
+            -- readline already ended the line: nothing to print
             state.pending, state.lua_mode = nil, false
-            io.stdout:write("\n")
-            return true
+            return true, EXIT_OK
         end
         return false
     end
     if state.pending then
         local chunk = state.pending .. "\n" .. line
         state.pending = nil
-        M.run_lua(chunk, true)
-        return true
+        return true, M.run_lua(chunk, true)
     end
     if state.lua_mode then
         if line:match("^%s*%.%s*$") then
             state.lua_mode = false
-        elseif not line:match("^%s*$") then
-            M.run_lua(line, true)
+            return true, EXIT_OK
+        elseif line:match("^%s*$") then
+            return true, EXIT_OK
         end
-        return true
+        return true, M.run_lua(line, true)
     end
     if line:match("^%s*lua%s*$") then
         state.lua_mode = true
-        return true
+        return true, EXIT_OK
     end
-    local chunk = lua_prefix(line)
-    if chunk then
-        M.run_lua(chunk, true)
-        return true
-    end
-    M.run_line(line)
+    local status = M.run_line(line, true)
     if state.quit then
         state.quit = false
         return false
     end
-    return true
+    return true, status
 end
 
 --- The prompt to show now.
