@@ -1306,6 +1306,36 @@ static int scan_needs(lv__qcmd *c)
 
 /* ---- disks -------------------------------------------------------------------------------- */
 
+/* N of libvirt-N-storage/-format: <source index> (live XML) when given, else counting
+ * down to 1 from the last disk as libvirt does, above every index the XML gives. */
+static unsigned disk_node_index(const lv_domain_def *def, size_t i)
+{
+    unsigned max = 0, after = 0;
+
+    if (def->disks[i].source_index.set)
+        return def->disks[i].source_index.value;
+    for (size_t j = 0; j < def->ndisks; j++) {
+        if (def->disks[j].source_index.set && def->disks[j].source_index.value > max)
+            max = def->disks[j].source_index.value;
+        if (j >= i && !def->disks[j].source_index.set)
+            after++;
+    }
+    return max + after;
+}
+
+static int check_disk_indexes(lv__qcmd *c)
+{
+    const lv_domain_def *def = c->def;
+
+    for (size_t i = 0; i < def->ndisks; i++)
+        for (size_t j = i + 1; j < def->ndisks; j++)
+            if (disk_node_index(def, i) == disk_node_index(def, j))
+                return fail(c, "disks '%s' and '%s' have the same <source index='%u'>",
+                            def->disks[i].target_dev, def->disks[j].target_dev,
+                            disk_node_index(def, i));
+    return 0;
+}
+
 static int build_disk(lv__qcmd *c, size_t i)
 {
     const lv_domain_def *def = c->def;
@@ -1316,7 +1346,7 @@ static int build_disk(lv__qcmd *c, size_t i)
     bool direct = false, noflush = false, wcache = true;
     const char *path = NULL;
     char what[300];
-    unsigned n = d->source_index.set ? d->source_index.value : (unsigned)(def->ndisks - i);
+    unsigned n = disk_node_index(def, i);
     lv__drive_loc loc;
     lv_strbuf sb;
     int rc = 0;
@@ -1892,7 +1922,7 @@ static int build(lv__qcmd *c)
     if (!c->q35 && !machine_is_pc(c->machine))
         return fail(c, "machine type '%s' (pc and q35 machines are known)", c->machine);
     c->root_bus = c->q35 ? "pcie.0" : "pci.0";
-    if (check_misc(c) < 0 || assign_boot(c) < 0 || scan_needs(c) < 0)
+    if (check_misc(c) < 0 || check_disk_indexes(c) < 0 || assign_boot(c) < 0 || scan_needs(c) < 0)
         return -1;
 
     arg(c, l->emulator ? l->emulator : def->emulator ? def->emulator : LV_QEMU_DEFAULT_EMULATOR);
