@@ -924,8 +924,11 @@ static int build_serials(lv__qcmd *c, int phase)
             kv_begin(&sb, "isa-serial");
             kv(&sb, "chardev", cid);
             kv(&sb, "id", alias);
-            kvf(&sb, "index", "%u", s->target_port.set ? s->target_port.value : (unsigned)i);
-            if (s->info.address.type != LV_ADDRESS_NONE)
+            unsigned port = s->target_port.set ? s->target_port.value : (unsigned)i;
+            kvf(&sb, "index", "%u", port);
+            if (port > 3)
+                rc = fail(c, "%s: isa-serial port %u (a PC has ports 0-3)", what, port);
+            else if (s->info.address.type != LV_ADDRESS_NONE)
                 rc = fail(c, "%s: an isa-serial takes no <address>", what);
         } else if (streq(ttype, "usb-serial")) {
             kv_begin(&sb, "usb-serial");
