@@ -570,6 +570,9 @@ int lv_qemu_monitor_main(int argc, char **argv)
     if (!run || !m->name || !uuid || !id || !m->log_path || i >= argc)
         return usage();
     m->qemu_argv = &argv[i];
+    /* Whatever else the shell had open without O_CLOEXEC (a script's files)
+     * must not live on in the monitor and qemu for the guest's lifetime. */
+    close_range(4, ~0U, 0);
     m->handshake_fd = fcntl(3, F_GETFD) >= 0 ? 3 : -1;
     if (m->handshake_fd >= 0)
         fcntl(m->handshake_fd, F_SETFD, FD_CLOEXEC);

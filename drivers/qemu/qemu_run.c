@@ -155,14 +155,20 @@ static void op_complete(lv__qemu_op *op, const lv_error *err)
     if (op->completed)
         return;
     op->completed = true;
-    op_unlock(op);
     if (op->qmp) {
         lv_qmp_close(op->qmp);
         op->qmp = NULL;
     }
     uv_timer_stop(&op->timer);
     close_handle(op, (uv_handle_t *)&op->timer);
-    close_handle(op, (uv_handle_t *)&op->pipe);
+    if (op->kind == OP_START && !op->pipe_eof && op->lock_fd >= 0) {
+        /* Cancelled while the monitor is still starting qemu: keep the lock
+         * (and the pipe) until it has answered, so no other shell starts the
+         * domain meanwhile. */
+    } else {
+        op_unlock(op);
+        close_handle(op, (uv_handle_t *)&op->pipe);
+    }
     lv_done_cb done = op->done;
     lv_domain_cb dom_cb = op->dom_cb;
     void *opaque = op->opaque;
@@ -331,6 +337,11 @@ static void on_answer(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
     if (n < 0) {
         op->pipe_eof = true;
         uv_read_stop(s);
+        if (op->completed) { /* cancelled earlier: the monitor has answered now */
+            op_unlock(op);
+            close_handle(op, (uv_handle_t *)&op->pipe);
+            return;
+        }
         start_check_done(op);
     }
 }
@@ -493,6 +504,7 @@ static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *
     op->handles++;
     free(full);
     if (rc < 0) {
+        op->pipe_eof = true; /* no monitor, no answer to wait for */
         close_handle(op, (uv_handle_t *)&op->proc);
         char *livep = lv__qemu_path(st->paths.run, live->name, ".xml");
         unlink(livep);

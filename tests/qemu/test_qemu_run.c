@@ -456,6 +456,31 @@ static void test_shells(void **state)
     assert_int_equal(state_of(c, "g1", NULL), LV_DOMAIN_RUNNING);
     assert_ok(op(lv_domain_destroy, c, uuid, 0));
     assert_clean("g1");
+
+    /* A start whose connection closes before the answer (a cancelled task):
+     * CANCELLED at once; the guest still comes up, and the lock is kept until
+     * the monitor has answered, so no other shell starts it meanwhile. */
+    lv_conn *c3 = open_ok(uri);
+    result r = {0};
+    lv_domain_start(c3, uuid, 0, done_cb, &r);
+    lv_conn_close(c3);
+    assert_true(r.done);
+    assert_int_equal(r.err.code, LV_ERR_CANCELLED);
+    assert_fails(op(lv_domain_start, c, uuid, 0), LV_ERR_OPERATION_INVALID, "already");
+    double t1 = now_ms();
+    while (state_of(c, "g1", NULL) != LV_DOMAIN_RUNNING) {
+        if (now_ms() - t1 > 10000)
+            fail_msg("the cancelled start did not finish");
+        uv_run(&loop, UV_RUN_NOWAIT);
+        usleep(2000);
+    }
+    for (int i = 0; i < 100; i++) { /* let the pipe's EOF release the lock */
+        uv_run(&loop, UV_RUN_NOWAIT);
+        usleep(1000);
+    }
+    assert_ok(op(lv_domain_suspend, c, uuid, 0)); /* takes the lock */
+    assert_ok(op(lv_domain_destroy, c, uuid, 0));
+    assert_clean("g1");
     lv_conn_close(c);
 }
 
