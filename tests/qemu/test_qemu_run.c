@@ -302,6 +302,26 @@ static void test_lifecycle(void **state)
     assert_int_equal(info->state, LV_DOMAIN_RUNNING);
     lv_domain_info_free(info);
 
+    /* Metadata of the running guest: the live definition only, or both. */
+    assert_ok(set_metadata(c, uuid, LV_METADATA_TITLE, "live title", 0));
+    assert_ok(get_xml(c, uuid, 0, &xml));
+    assert_non_null(strstr(xml, "<title>live title</title>"));
+    free(xml);
+    assert_ok(get_xml(c, uuid, LV_XML_INACTIVE, &xml));
+    assert_null(strstr(xml, "<title>"));
+    free(xml);
+    assert_ok(
+        set_metadata(c, uuid, LV_METADATA_DESCRIPTION, "both", LV_AFFECT_LIVE | LV_AFFECT_CONFIG));
+    lv_conn *c3 = open_ok(uri);
+    assert_ok(get_xml(c3, uuid, LV_XML_INACTIVE, &xml));
+    assert_non_null(strstr(xml, "<description>both</description>"));
+    free(xml);
+    assert_ok(get_xml(c3, uuid, 0, &xml));
+    assert_non_null(strstr(xml, "<title>live title</title>"));
+    free(xml);
+    lv_conn_close(c3);
+    assert_fails(rename_dom(c, uuid, "other"), LV_ERR_OPERATION_INVALID, "it is active");
+
     /* ACPI shutdown, waiting until it is off. */
     t0 = now_ms();
     assert_ok(op(lv_domain_shutdown, c, uuid, LV_SHUTDOWN_WAIT | LV_SHUTDOWN_TIMEOUT(60)));
@@ -486,6 +506,28 @@ static void test_shells(void **state)
 
 static void test_transient(void **state)
 {
+    /* A running persistent domain that is undefined runs on as transient and
+     * is gone once it stops. */
+    {
+        lv_conn *c = open_ok(uri);
+        assert_ok(define(c, guest_xml("ud", "qemu", NULL), NULL));
+        unsigned char uuid[LV_UUID_LEN];
+        memcpy(uuid, uuid_of(c, "ud"), LV_UUID_LEN);
+        assert_ok(op(lv_domain_start, c, uuid, LV_START_PAUSED));
+        assert_ok(op(lv_domain_undefine, c, uuid, 0));
+        assert_false(exists("config/ud.xml"));
+        lv_conn *c2 = open_ok(uri);
+        lv_domain_info *info = NULL;
+        assert_ok(lookup(c2, "ud", &info));
+        assert_false(info->persistent);
+        assert_int_equal(info->state, LV_DOMAIN_PAUSED);
+        lv_domain_info_free(info);
+        assert_ok(op(lv_domain_destroy, c2, uuid, 0));
+        assert_fails(lookup(c, "ud", NULL), LV_ERR_NO_DOMAIN, NULL);
+        assert_clean("ud");
+        lv_conn_close(c2);
+        lv_conn_close(c);
+    }
     (void)state;
     lv_conn *c = open_ok(uri);
     lv_domain_info *info = NULL;
