@@ -82,8 +82,11 @@ typedef struct lv__qemu_op {
     bool set_override;
     lv_domain_state new_state;
     int new_reason;
-    bool wait_end; /* shutdown with LV_SHUTDOWN_WAIT */
-    bool reboot;
+    bool wait_end;           /* shutdown with LV_SHUTDOWN_WAIT */
+    bool reboot;             /* arm the monitor's fake reboot (NAME.reboot) */
+    bool clear_reboot;       /* disarm a reboot the guest ignored */
+    unsigned shutdown_flags; /* lv_qemu_shutdown_flags of the live definition */
+    char *pre_args;          /* set-action arguments to send before cmd, or NULL */
 
     /* waiting */
     uv_timer_t timer;
@@ -115,6 +118,7 @@ static void op_free(lv__qemu_op *op)
     lv_strbuf_clear(&op->answer);
     free(op->argv_text);
     free(op->args);
+    free(op->pre_args);
     free(op->name);
     free(op);
 }
@@ -695,15 +699,6 @@ static void on_qmp_reply(lv_qmp *qmp, void *opaque, json_object *ret, const lv_e
                 "cannot %s domain '%s': %s", op->what, op->name, err->message);
         return;
     }
-    if (op->reboot && strcmp(op->cmd, "set-action") == 0) {
-        /* The guest powers off through ACPI; the monitor turns that into a reset. */
-        lv_error e;
-        op->cmd = "system_powerdown";
-        if (lv_qmp_command(op->qmp, op->cmd, NULL, QMP_TIMEOUT_MS, on_qmp_reply, op, &e) < 0)
-            op_fail(op, LV_ERR_OPERATION_FAILED, "cannot reboot domain '%s': %s", op->name,
-                    e.message);
-        return;
-    }
     if (op->set_override) {
         lv__qemu_dom *d = lv__qemu_find_uuid(op->st, op->uuid);
         if (d && lv__qemu_dom_active(d)) {
@@ -726,6 +721,16 @@ static void on_qmp_reply(lv_qmp *qmp, void *opaque, json_object *ret, const lv_e
     op_complete(op, NULL);
 }
 
+static void on_pre_reply(lv_qmp *qmp, void *opaque, json_object *ret, const lv_error *err)
+{
+    (void)qmp;
+    (void)ret;
+    lv__qemu_op *op = opaque;
+    if (err && !op->completed)
+        op_fail(op, LV_ERR_OPERATION_FAILED, "cannot %s domain '%s': %s", op->what, op->name,
+                err->message);
+}
+
 static void on_qmp_connected(lv_qmp *qmp, void *opaque, const lv_error *err)
 {
     lv__qemu_op *op = opaque;
@@ -737,6 +742,15 @@ static void on_qmp_connected(lv_qmp *qmp, void *opaque, const lv_error *err)
         return;
     }
     lv_error e;
+    if (op->pre_args) {
+        /* set-action first; QMP runs commands in order, so cmd follows it. */
+        if (lv_qmp_command_text(qmp, "set-action", op->pre_args, QMP_TIMEOUT_MS, on_pre_reply, op,
+                                &e) < 0) {
+            op_fail(op, LV_ERR_OPERATION_FAILED, "cannot %s domain '%s': %s", op->what, op->name,
+                    e.message);
+            return;
+        }
+    }
     if (lv_qmp_command_text(qmp, op->cmd, op->args, QMP_TIMEOUT_MS, on_qmp_reply, op, &e) < 0)
         op_fail(op, LV_ERR_OPERATION_FAILED, "cannot %s domain '%s': %s", op->what, op->name,
                 e.message);
@@ -752,11 +766,18 @@ static void qmp_go(lv__qemu_op *op)
         op_fail(op, LV_ERR_OPERATION_INVALID, "domain '%s' is not running", op->name);
         return;
     }
+    char *marker = lv__qemu_path(op->st->paths.run, op->name, ".reboot");
     if (op->reboot) {
-        char *marker = lv__qemu_path(op->st->paths.run, op->name, ".reboot");
         lv_file_write_atomic(marker, "", 0, 0600, NULL);
-        free(marker);
+        op->pre_args = lv_strdup("{\"shutdown\": \"pause\"}");
+    } else if (op->clear_reboot && unlink(marker) == 0) {
+        /* An earlier reboot the guest ignored left qemu set to pause on a
+         * power-off: put back what the definition says. */
+        op->pre_args =
+            lv_strdup((op->shutdown_flags & LV_QEMU_NO_SHUTDOWN) ? "{\"shutdown\": \"pause\"}"
+                                                                 : "{\"shutdown\": \"poweroff\"}");
     }
+    free(marker);
     op->qmp = lv_qmp_new(op->st->conn->loop, NULL);
     if (lv_qmp_connect(op->qmp, d->status.qmp, QMP_TIMEOUT_MS, on_qmp_connected, op, &err) < 0)
         op_fail(op, LV_ERR_OPERATION_FAILED, "cannot %s domain '%s': %s", op->what, op->name,
@@ -868,8 +889,12 @@ void lv__qemu_shutdown(lv_conn *c, const unsigned char *uuid, unsigned flags, lv
     lv__qemu_op *op;
     qmp_op(c, uuid, flags, LV_SHUTDOWN_WAIT | LV_SHUTDOWN_TIMEOUT_MASK, "shutdown",
            "system_powerdown", NULL, LV_DOMAIN_RUNNING, cb, opaque, &op);
-    if (op)
+    if (op) {
+        lv__qemu_dom *d = lv__qemu_find_uuid(op->st, op->uuid);
         op->wait_end = flags & LV_SHUTDOWN_WAIT;
+        op->clear_reboot = true;
+        op->shutdown_flags = d && d->live_def ? lv_qemu_shutdown_flags(d->live_def) : 0;
+    }
     qmp_start(op);
 }
 
@@ -886,12 +911,8 @@ void lv__qemu_reboot(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_d
     if (op) {
         lv__qemu_dom *d = lv__qemu_find_uuid(op->st, op->uuid);
         const char *action = d && d->live_def ? d->live_def->on_reboot : NULL;
-        if (!action || strcmp(action, "restart") == 0) {
+        if (!action || strcmp(action, "restart") == 0)
             op->reboot = true;
-            op->cmd = "set-action";
-            free(op->args);
-            op->args = lv_strdup("{\"shutdown\": \"pause\"}");
-        }
     }
     qmp_start(op);
 }

@@ -360,8 +360,19 @@ static void test_reboot(void **state)
     assert_ok(op(lv_domain_reboot, c, uuid, 0));
     wait_ready("g1", 2);
     assert_int_equal(state_of(c, "g1", NULL), LV_DOMAIN_RUNNING);
-    assert_ok(op(lv_domain_destroy, c, uuid, LV_DESTROY_GRACEFUL));
+    assert_false(exists("run/g1.reboot"));
+    /* A reboot the guest ignored leaves its marker: a shutdown disarms it and
+     * the guest really powers off. */
+    assert_int_equal(lv_file_write_atomic(path_in("run/g1.reboot"), "", 0, 0600, NULL), 0);
+    assert_ok(op(lv_domain_shutdown, c, uuid, LV_SHUTDOWN_WAIT | LV_SHUTDOWN_TIMEOUT(60)));
     int reason = 0;
+    assert_int_equal(state_of(c, "g1", &reason), LV_DOMAIN_SHUTOFF);
+    assert_int_equal(reason, LV_SHUTOFF_SHUTDOWN);
+    assert_clean("g1");
+    assert_false(exists("run/g1.reboot"));
+
+    assert_ok(op(lv_domain_start, c, uuid, 0));
+    assert_ok(op(lv_domain_destroy, c, uuid, LV_DESTROY_GRACEFUL));
     assert_int_equal(state_of(c, "g1", &reason), LV_DOMAIN_SHUTOFF);
     assert_int_equal(reason, LV_SHUTOFF_DESTROYED);
     assert_clean("g1");
