@@ -150,6 +150,9 @@ static void fill_info(lv_domain_info *info, const lv__qemu_dom *d)
     info->vcpus = def->vcpus_current ? def->vcpus_current : def->vcpus;
     info->max_memory_kib = def->memory_kib;
     info->memory_kib = def->current_memory_kib ? def->current_memory_kib : def->memory_kib;
+    /* What the balloon left the guest, as qemu last reported it. */
+    if (lv__qemu_dom_active(d) && d->status.balloon_kib)
+        info->memory_kib = d->status.balloon_kib;
     /* Real CPU time of the qemu process (all its threads) from /proc. */
     info->cpu_time_ns = lv__qemu_dom_active(d) ? lv__proc_cpu_ns(d->status.qemu_pid) : 0;
 }

@@ -337,6 +337,12 @@ static void on_event(lv_qmp *qmp, void *opaque, const char *name, json_object *d
             guest_request(m, reboot);
         else if (m->status.state == LV_DOMAIN_RUNNING)
             set_state(m, LV_DOMAIN_SHUTDOWN, LV_SHUTDOWN_USER);
+    } else if (strcmp(name, "BALLOON_CHANGE") == 0) {
+        json_object *v;
+        if (data && json_object_object_get_ex(data, "actual", &v)) {
+            m->status.balloon_kib = (uint64_t)json_object_get_int64(v) / 1024;
+            write_status(m);
+        }
     } else if (strcmp(name, "RESET") == 0) {
         log_line(m, "RESET");
     } else if (strcmp(name, "GUEST_PANICKED") == 0) {

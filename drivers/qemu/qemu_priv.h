@@ -58,8 +58,9 @@ typedef struct lv__qemu_status {
     char *console;                 /* serial console socket */
     char *console_log;
     char *log;
-    char **argv;        /* NULL-terminated */
-    int64_t start_time; /* unix seconds */
+    char **argv;          /* NULL-terminated */
+    int64_t start_time;   /* unix seconds */
+    uint64_t balloon_kib; /* guest memory after the balloon (BALLOON_CHANGE); 0: unknown */
     lv_domain_state state;
     int reason;
     unsigned seq; /* bumped by every write */

@@ -60,6 +60,8 @@ char *lv__qemu_status_format(const lv__qemu_status *s)
             json_object_array_add(argv, json_object_new_string(*a));
     json_object_object_add(o, "argv", argv);
     json_object_object_add(o, "start_time", json_object_new_int64(s->start_time));
+    if (s->balloon_kib)
+        json_object_object_add(o, "balloon_kib", json_object_new_uint64(s->balloon_kib));
     add_str(o, "state", lv_domain_state_key(s->state));
     json_object_object_add(o, "state_code", json_object_new_int(s->state));
     add_str(o, "reason", lv_domain_reason_string(s->state, s->reason));
@@ -121,6 +123,8 @@ int lv__qemu_status_parse(const char *text, lv__qemu_status *s, lv_error *err)
             s->argv[i] = lv_strdup(json_object_get_string(json_object_array_get_idx(v, i)));
     }
     s->start_time = get_int(o, "start_time");
+    if (json_object_object_get_ex(o, "balloon_kib", &v))
+        s->balloon_kib = json_object_get_uint64(v);
     int64_t state = get_int(o, "state_code");
     s->state =
         state > 0 && state < LV_DOMAIN_STATE__COUNT ? (lv_domain_state)state : LV_DOMAIN_NOSTATE;

@@ -385,8 +385,14 @@ static void test_on_poweroff_restart(void **state)
 {
     (void)state;
     lv_conn *c = open_ok(uri);
-    assert_ok(
-        define(c, guest_xml_on("pr", "qemu", NULL, "<on_poweroff>restart</on_poweroff>"), NULL));
+    /* Also: a VNC password and a balloon target, applied before cont. */
+    const char *devices = "<memballoon model='virtio'/><graphics type='vnc' port='-1' "
+                          "autoport='yes' listen='127.0.0.1' passwd='pw'/>";
+    assert_ok(define(c,
+                     guest_xml_on("pr", "qemu", devices,
+                                  "<currentMemory unit='MiB'>100</currentMemory>"
+                                  "<on_poweroff>restart</on_poweroff>"),
+                     NULL));
     unsigned char uuid[LV_UUID_LEN];
     memcpy(uuid, uuid_of(c, "pr"), LV_UUID_LEN);
     assert_ok(op(lv_domain_start, c, uuid, 0));
@@ -395,6 +401,19 @@ static void test_on_poweroff_restart(void **state)
     int id = info->id;
     lv_domain_info_free(info);
     wait_ready("pr", 1);
+    /* The balloon (virtio_balloon in the guest) gives back what currentMemory
+     * says; the monitor records qemu's BALLOON_CHANGE. */
+    double t0 = now_ms();
+    for (;;) {
+        assert_ok(get_info(c, uuid, &info));
+        uint64_t kib = info->memory_kib;
+        lv_domain_info_free(info);
+        if (kib == 100 * 1024)
+            break;
+        if (now_ms() - t0 > 20000)
+            fail_msg("the balloon did not reach 100 MiB (at %llu KiB)", (unsigned long long)kib);
+        usleep(50000);
+    }
     assert_ok(op(lv_domain_shutdown, c, uuid, 0));
     wait_ready("pr", 2);
     assert_ok(get_info(c, uuid, &info));
