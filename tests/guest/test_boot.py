@@ -16,6 +16,7 @@ QEMU defaults to qemu-system-x86_64 on PATH; without it the test is skipped
 import json
 import os
 import select
+import shlex
 import shutil
 import socket
 import subprocess
@@ -154,7 +155,7 @@ def run(guest_dir, qemu, tmp):
         "-serial", "chardev:serial0",
         "-qmp", f"unix:{qmp_path},server=on,wait=off",
     ]
-    log("running " + " ".join(argv))
+    log("running " + shlex.join(argv))
     stderr = open(os.path.join(tmp, "qemu.stderr"), "w+b")
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr)
     try:
