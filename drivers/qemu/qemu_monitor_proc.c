@@ -54,9 +54,11 @@ typedef struct monitor {
     bool qemu_running;
     lv_qmp *qmp;
     bool ready;
-    uv_timer_t timer;  /* startup timeout */
-    int setup_pending; /* replies to the settings sent before cont */
-    char *setup_error; /* the first failure among them */
+    uv_timer_t timer;   /* startup timeout */
+    int setup_pending;  /* replies to the settings sent before cont */
+    char *setup_error;  /* the first failure among them */
+    lv_domain_def *def; /* the live definition (RUN/NAME.xml) during the start */
+    bool def_dirty;     /* learnt something at start (the VNC port): write it back */
 
     /* how it ended */
     bool saw_shutdown;
@@ -399,6 +401,16 @@ static void on_cont(lv_qmp *qmp, void *opaque, json_object *ret, const lv_error 
 static void setup_done(monitor *m)
 {
     lv_error e;
+    if (m->def && m->def_dirty && !m->setup_error) {
+        char *xml = lv_domain_def_format_xml(m->def, m->status.id, LV_DOMAIN_FORMAT_SECURE);
+        char *path = lv__qemu_path(m->paths.run, m->name, ".xml");
+        if (xml && lv_file_write_atomic(path, xml, strlen(xml), 0600, &e) < 0)
+            log_line(m, "%s", e.message);
+        free(path);
+        free(xml);
+    }
+    lv_domain_def_free(m->def);
+    m->def = NULL;
     if (m->setup_error) {
         char *why = m->setup_error;
         m->setup_error = NULL;
@@ -431,15 +443,41 @@ static void on_setup_reply(lv_qmp *qmp, void *opaque, json_object *ret, const lv
         setup_done(m);
 }
 
-static void setup_command(monitor *m, const char *cmd, json_object *args)
+/* The port qemu picked for an autoport VNC display goes into the live XML. */
+static void on_query_vnc(lv_qmp *qmp, void *opaque, json_object *ret, const lv_error *err)
+{
+    monitor *m = opaque;
+    json_object *v;
+    if (!err && ret && m->def && json_object_object_get_ex(ret, "service", &v)) {
+        int port = atoi(json_object_get_string(v));
+        for (size_t i = 0; port > 0 && i < m->def->ngraphics; i++) {
+            lv_graphics_def *g = &m->def->graphics[i];
+            if (g->type && strcmp(g->type, "vnc") == 0) {
+                g->port.set = true;
+                g->port.value = port;
+                m->def_dirty = true;
+                break;
+            }
+        }
+    }
+    /* Not knowing the port does not fail the start. */
+    on_setup_reply(qmp, opaque, NULL, err && err->code == LV_ERR_CANCELLED ? err : NULL);
+}
+
+static void setup_command_cb(monitor *m, const char *cmd, json_object *args, lv_qmp_reply_cb cb)
 {
     lv_error e;
-    if (lv_qmp_command(m->qmp, cmd, args, 10000, on_setup_reply, m, &e) < 0) {
+    if (lv_qmp_command(m->qmp, cmd, args, 10000, cb, m, &e) < 0) {
         if (!m->setup_error)
             m->setup_error = lv_strdup(e.message);
         return;
     }
     m->setup_pending++;
+}
+
+static void setup_command(monitor *m, const char *cmd, json_object *args)
+{
+    setup_command_cb(m, cmd, args, on_setup_reply);
 }
 
 /* What qemu cannot take on its command line (docs/qemu-argv.md), from the live
@@ -493,7 +531,16 @@ static void send_settings(monitor *m)
         json_object_object_add(a, "value", json_object_new_int((int)b->stats_period.value));
         setup_command(m, "qom-set", a);
     }
-    lv_domain_def_free(def);
+    for (size_t i = 0; def && i < def->ngraphics; i++) {
+        const lv_graphics_def *g = &def->graphics[i];
+        bool autoport =
+            g->autoport == LV_TRISTATE_YES || (g->port.set && g->port.value < 0) || !g->port.set;
+        if (g->type && strcmp(g->type, "vnc") == 0 && autoport) {
+            setup_command_cb(m, "query-vnc", NULL, on_query_vnc);
+            break;
+        }
+    }
+    m->def = def;
     if (--m->setup_pending == 0)
         setup_done(m);
 }

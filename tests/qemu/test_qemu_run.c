@@ -400,6 +400,12 @@ static void test_on_poweroff_restart(void **state)
     assert_ok(get_info(c, uuid, &info));
     int id = info->id;
     lv_domain_info_free(info);
+    /* The VNC port qemu picked shows in the live XML; the password does not. */
+    char *xml = NULL;
+    assert_ok(get_xml(c, uuid, 0, &xml));
+    assert_non_null(strstr(xml, "<graphics type='vnc' port='59"));
+    assert_null(strstr(xml, "passwd"));
+    free(xml);
     wait_ready("pr", 1);
     /* The balloon (virtio_balloon in the guest) gives back what currentMemory
      * says; the monitor records qemu's BALLOON_CHANGE. */
