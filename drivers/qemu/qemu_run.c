@@ -708,6 +708,17 @@ static void on_qmp_reply(lv_qmp *qmp, void *opaque, json_object *ret, const lv_e
             d->override_reason = op->new_reason;
             d->state = op->new_state;
             d->reason = op->new_reason;
+            if (!lv__proc_alive(d->status.monitor_pid, d->status.monitor_start)) {
+                /* No monitor process (it was killed) keeps the status file: the
+                 * shell does, under the lock, for the shells after it. */
+                char *path = lv__qemu_path(op->st->paths.run, op->name, ".status");
+                d->status.state = op->new_state;
+                d->status.reason = op->new_reason;
+                d->status.seq++;
+                lv__qemu_status_write(path, &d->status, NULL);
+                d->override = false;
+                free(path);
+            }
         }
     }
     if (op->wait_end) {

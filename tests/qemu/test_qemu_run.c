@@ -478,6 +478,29 @@ static void test_shells(void **state)
     assert_int_equal(reason, LV_SHUTOFF_CRASHED);
     lv_conn_close(c2);
 
+    /* The monitor process killed: qemu runs on, shells still drive it (and keep
+     * its status file), destroy still ends it and cleans up. */
+    assert_ok(op(lv_domain_start, c, uuid, LV_START_PAUSED));
+    char *stext = NULL;
+    assert_int_equal(lv_file_read_all(path_in("run/g1.status"), &stext, &len, NULL), 0);
+    char *mp = strstr(stext, "\"monitor_pid\":");
+    assert_non_null(mp);
+    pid_t monitor = (pid_t)atoi(mp + strlen("\"monitor_pid\":"));
+    free(stext);
+    assert_true(monitor > 0);
+    assert_int_equal(kill(monitor, SIGKILL), 0);
+    usleep(100000);
+    assert_int_equal(state_of(c, "g1", NULL), LV_DOMAIN_PAUSED);
+    assert_ok(op(lv_domain_resume, c, uuid, 0));
+    c2 = open_ok(uri);
+    assert_int_equal(state_of(c2, "g1", &reason), LV_DOMAIN_RUNNING);
+    assert_int_equal(reason, LV_RUNNING_UNPAUSED);
+    assert_ok(op(lv_domain_destroy, c2, uuid, 0));
+    assert_int_equal(state_of(c2, "g1", &reason), LV_DOMAIN_SHUTOFF);
+    assert_int_equal(reason, LV_SHUTOFF_DESTROYED);
+    assert_clean("g1");
+    lv_conn_close(c2);
+
     /* Two shells race to start it: one wins, the other says why it cannot. */
     char errfile[2][256];
     pid_t pids[2];
