@@ -103,6 +103,10 @@ enum { /* domain_destroy */
     LV_DESTROY_GRACEFUL = 1 << 0,
 };
 
+enum { /* qemu_monitor_command */
+    LV_QMP_PASSTHROUGH_HMP = 1 << 0,
+};
+
 enum { /* domain_shutdown */
     LV_SHUTDOWN_WAIT = 1 << 0, /* complete only once the domain is shut off */
 };
@@ -167,6 +171,12 @@ typedef struct lv_domain_driver {
                          const char *text, unsigned flags, lv_done_cb cb, void *opaque);
     void (*rename)(lv_conn *c, const unsigned char *uuid, const char *new_name, lv_done_cb cb,
                    void *opaque);
+    /* QMP passthrough (qemu-monitor-command): cmd is a JSON command object as
+     * the user wrote it, or with LV_QMP_PASSTHROUGH_HMP a human monitor command
+     * line. The result is qemu's whole reply as JSON text (an error reply is a
+     * result, not an lv_error), or the HMP output. The domain must be running. */
+    void (*qemu_monitor_command)(lv_conn *c, const unsigned char *uuid, const char *cmd,
+                                 unsigned flags, lv_string_cb cb, void *opaque);
 } lv_domain_driver;
 
 struct lv_driver {

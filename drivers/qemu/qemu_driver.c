@@ -667,6 +667,7 @@ static const lv_domain_driver qemu_domain_driver = {
     .set_autostart = qemu_set_autostart,
     .set_metadata = qemu_set_metadata,
     .rename = qemu_rename,
+    .qemu_monitor_command = lv__qemu_monitor_command,
 };
 
 const lv_driver lv_qemu_driver = {

@@ -61,6 +61,9 @@ typedef struct lv__qemu_op {
     int lock_fd;
     lv_done_cb done;
     lv_domain_cb dom_cb; /* create */
+    lv_string_cb str_cb; /* qemu_monitor_command */
+    char *result;        /* its text */
+    bool passthrough, hmp;
     void *opaque;
     bool completed;
     int handles; /* uv handles still open */
@@ -119,6 +122,7 @@ static void op_free(lv__qemu_op *op)
     free(op->argv_text);
     free(op->args);
     free(op->pre_args);
+    free(op->result);
     free(op->name);
     free(op);
 }
@@ -175,12 +179,24 @@ static void op_complete(lv__qemu_op *op, const lv_error *err)
     }
     lv_done_cb done = op->done;
     lv_domain_cb dom_cb = op->dom_cb;
+    lv_string_cb str_cb = op->str_cb;
+    char *result = op->result;
+    op->result = NULL;
     void *opaque = op->opaque;
     lv__qemu_state *st = op->st;
     unsigned char uuid[LV_UUID_LEN];
     memcpy(uuid, op->uuid, LV_UUID_LEN);
     if (op->handles == 0)
         op_free(op);
+    if (str_cb) {
+        if (err) {
+            free(result);
+            result = NULL;
+        }
+        str_cb(opaque, result, err);
+        return;
+    }
+    free(result);
     if (dom_cb) {
         if (err) {
             dom_cb(opaque, NULL, err);
@@ -742,6 +758,38 @@ static void on_pre_reply(lv_qmp *qmp, void *opaque, json_object *ret, const lv_e
                 err->message);
 }
 
+static void on_raw_reply(lv_qmp *qmp, void *opaque, json_object *ret, const lv_error *err)
+{
+    (void)qmp;
+    lv__qemu_op *op = opaque;
+    if (op->completed)
+        return;
+    if (err || !ret) {
+        op_fail(op, err && err->code == LV_ERR_TIMEOUT ? LV_ERR_TIMEOUT : LV_ERR_OPERATION_FAILED,
+                "qemu-monitor-command on domain '%s': %s", op->name,
+                err ? err->message : "no reply");
+        return;
+    }
+    op->result = lv_strdup(json_object_to_json_string_ext(ret, JSON_C_TO_STRING_PLAIN |
+                                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
+    op_complete(op, NULL);
+}
+
+static void on_hmp_text(lv_qmp *qmp, void *opaque, const char *text, const lv_error *err)
+{
+    (void)qmp;
+    lv__qemu_op *op = opaque;
+    if (op->completed)
+        return;
+    if (err) {
+        op_fail(op, err->code == LV_ERR_TIMEOUT ? LV_ERR_TIMEOUT : LV_ERR_OPERATION_FAILED,
+                "qemu-monitor-command on domain '%s': %s", op->name, err->message);
+        return;
+    }
+    op->result = lv_strdup(text ? text : "");
+    op_complete(op, NULL);
+}
+
 static void on_qmp_connected(lv_qmp *qmp, void *opaque, const lv_error *err)
 {
     lv__qemu_op *op = opaque;
@@ -753,6 +801,13 @@ static void on_qmp_connected(lv_qmp *qmp, void *opaque, const lv_error *err)
         return;
     }
     lv_error e;
+    if (op->passthrough) {
+        int rc = op->hmp ? lv_qmp_hmp(qmp, op->args, QMP_TIMEOUT_MS, on_hmp_text, op, &e)
+                         : lv_qmp_raw(qmp, op->args, QMP_TIMEOUT_MS, on_raw_reply, op, &e);
+        if (rc < 0)
+            op_fail(op, e.code == LV_ERR_NONE ? LV_ERR_OPERATION_FAILED : e.code, "%s", e.message);
+        return;
+    }
     if (op->pre_args) {
         /* set-action first; QMP runs commands in order, so cmd follows it. */
         if (lv_qmp_command_text(qmp, "set-action", op->pre_args, QMP_TIMEOUT_MS, on_pre_reply, op,
@@ -926,6 +981,42 @@ void lv__qemu_reboot(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_d
             op->reboot = true;
     }
     qmp_start(op);
+}
+
+/* QMP passthrough, under the lock like every shell's QMP session. */
+void lv__qemu_monitor_command(lv_conn *c, const unsigned char *uuid, const char *cmd,
+                              unsigned flags, lv_string_cb cb, void *opaque)
+{
+    lv_error err;
+    lv__qemu_state *st = c->priv;
+    lv__qemu_dom *d = NULL;
+    if (flags & ~(unsigned)LV_QMP_PASSTHROUGH_HMP)
+        lv_error_set(&err, LV_ERR_INVALID_ARG, "qemu-monitor-command: unsupported flags 0x%x",
+                     flags & ~(unsigned)LV_QMP_PASSTHROUGH_HMP);
+    else if (!cmd || !*cmd)
+        lv_error_set(&err, LV_ERR_INVALID_ARG, "qemu-monitor-command: no command given");
+    else if ((d = lv__qemu_find_dom(st, uuid, &err)) && !lv__qemu_dom_active(d))
+        lv__qemu_refuse_state(d, LV_DOMAIN_RUNNING, &err);
+    if (!d || !lv__qemu_dom_active(d)) {
+        cb(opaque, NULL, &err);
+        return;
+    }
+    lv__qemu_op *op = op_new(st, OP_QMP, lv__qemu_dom_def(d));
+    op->flags = flags;
+    op->str_cb = cb;
+    op->opaque = opaque;
+    op->what = "qemu-monitor-command";
+    op->passthrough = true;
+    op->hmp = flags & LV_QMP_PASSTHROUGH_HMP;
+    op->args = lv_strdup(cmd);
+    op->started = uv_now(c->loop);
+    int r = lock_try(st, op->name, &op->lock_fd, &err);
+    if (r < 0)
+        op_complete(op, &err);
+    else if (r == 0)
+        uv_timer_start(&op->timer, on_lock_poll, POLL_MS, POLL_MS);
+    else
+        qmp_go(op);
 }
 
 /* ---- version, capabilities ---------------------------------------------- */

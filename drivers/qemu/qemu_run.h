@@ -21,6 +21,8 @@ void lv__qemu_suspend(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_
                       void *opaque);
 void lv__qemu_resume(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
                      void *opaque);
+void lv__qemu_monitor_command(lv_conn *c, const unsigned char *uuid, const char *cmd,
+                              unsigned flags, lv_string_cb cb, void *opaque);
 void lv__qemu_version(lv_conn *c, lv_version_cb cb, void *opaque);
 void lv__qemu_capabilities(lv_conn *c, lv_string_cb cb, void *opaque);
 /* Cancels what is pending on the connection (callbacks get LV_ERR_CANCELLED). */

@@ -125,6 +125,10 @@ static void test_define_and_reopen(void **state)
     assert_fails(op(lv_domain_reset, c, uuid, 0), LV_ERR_OPERATION_INVALID, "is not running");
     assert_fails(op(lv_domain_shutdown, c, uuid, 0x1000000), LV_ERR_OPERATION_INVALID, NULL);
     assert_fails(op(lv_domain_destroy, c, uuid, 0x80), LV_ERR_INVALID_ARG, "unsupported flags");
+    result qr = {0};
+    c->driver->domain->qemu_monitor_command(c, uuid, "{\"execute\": \"query-status\"}", 0,
+                                            string_cb, &qr);
+    assert_fails(finish(&qr), LV_ERR_OPERATION_INVALID, "is not running");
 
     /* Undefined by one shell: gone for the other. */
     assert_ok(op(lv_domain_undefine, c2, uuid, 0));

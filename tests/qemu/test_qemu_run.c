@@ -199,6 +199,16 @@ static unsigned char *uuid_of(lv_conn *c, const char *name)
     return uuid;
 }
 
+static int qmp_passthrough(lv_conn *c, const unsigned char *uuid, const char *cmd, unsigned flags,
+                           char **out)
+{
+    result r = {0};
+    c->driver->domain->qemu_monitor_command(c, uuid, cmd, flags, string_cb, &r);
+    int ret = finish(&r);
+    *out = r.str;
+    return ret;
+}
+
 /* ---- tests -------------------------------------------------------------- */
 
 static void test_bad_disk(void **state)
@@ -293,6 +303,20 @@ static void test_lifecycle(void **state)
     assert_int_equal(reason, LV_RUNNING_UNPAUSED);
     wait_state(c, "g1", LV_DOMAIN_RUNNING, 2000);
     printf("# suspend %.1f ms, resume %.1f ms\n", t_suspend, t_resume);
+
+    /* QMP passthrough (no lv_* entry point yet: through the driver's table). */
+    char *text = NULL;
+    assert_ok(
+        qmp_passthrough(c, uuid, "{\"execute\": \"query-status\", \"id\": \"me\"}", 0, &text));
+    assert_non_null(strstr(text, "\"status\":\"running\""));
+    assert_non_null(strstr(text, "\"id\":\"me\""));
+    free(text);
+    assert_ok(qmp_passthrough(c, uuid, "info status", LV_QMP_PASSTHROUGH_HMP, &text));
+    assert_non_null(strstr(text, "VM status: running"));
+    free(text);
+    assert_ok(qmp_passthrough(c, uuid, "{\"execute\": \"no-such-command\"}", 0, &text));
+    assert_non_null(strstr(text, "CommandNotFound"));
+    free(text);
 
     /* reset: the guest boots again (a second ready line) in the same qemu. */
     assert_ok(op(lv_domain_reset, c, uuid, 0));
