@@ -174,7 +174,7 @@ typedef struct lv_domain_driver {
     /* QMP passthrough (qemu-monitor-command): cmd is a JSON command object as
      * the user wrote it, or with LV_QMP_PASSTHROUGH_HMP a human monitor command
      * line. The result is qemu's whole reply as JSON text (an error reply is a
-     * result, not an lv_error), or the HMP output. The domain must be running. */
+     * result, not an lv_error), or the HMP output. The domain must be active. */
     void (*qemu_monitor_command)(lv_conn *c, const unsigned char *uuid, const char *cmd,
                                  unsigned flags, lv_string_cb cb, void *opaque);
 } lv_domain_driver;
