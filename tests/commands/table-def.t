@@ -1,6 +1,6 @@
 # Bad input through a Lua table definition (luvirt.deftable): nil + one clear message, nothing defined
-$ -e "lua print(conn:define{name='bad\\1name', memory='1 GiB'}); print(#conn:domains())"
-nil	XML error: malformed XML at line 2: PCDATA invalid Char value 1	XML
+$ -e "lua print(pcall(conn.define, conn, {name='bad\\1name', memory='1 GiB'})); print(#conn:domains())"
+false	deftable: key 'name' contains the control character \1
 1
 --- exit 0
 $ -e "lua print(conn:define{name='potato', memory='12 potatoes'}); print(#conn:domains())"

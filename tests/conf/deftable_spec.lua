@@ -106,6 +106,17 @@ describe("luvirt.deftable.to_xml", function()
         assert_contains(xml, "<source file='/images/it&apos;s &amp; &lt;odd&gt;.img'/>")
     end)
 
+    it("refuses control characters XML cannot carry, naming the key", function()
+        assert.has_error(function() deftable.to_xml { name = "bad\1name", memory = 1024 } end,
+                         "deftable: key 'name' contains the control character \\1")
+        assert.has_error(function()
+            deftable.to_xml { name = "ok", memory = 1024, disks = { { file = "/a\27b" } } }
+        end)
+        -- tab and newline are fine in a description
+        assert_contains(deftable.to_xml { name = "ok", memory = 1024, description = "a\tb\nc" },
+                        "<description>a\tb\nc</description>")
+    end)
+
     it("splits memory sizes into value and unit", function()
         assert_contains(deftable.to_xml { name = "m", memory = "1 GiB" }, "<memory unit='GiB'>1</memory>")
         assert_contains(deftable.to_xml { name = "m", memory = "512M" }, "<memory unit='M'>512</memory>")

@@ -95,7 +95,14 @@ local function scalar(v, key, where)
     if tv == "number" and math.type(v) == "integer" then
         return fmt("%d", v)
     end
-    return tostring(v)
+    -- XML 1.0 cannot carry C0 control characters other than tab and newlines,
+    -- not even escaped: name the key instead of letting the parser complain.
+    local s = tostring(v)
+    local bad = s:find("[%z\1-\8\11\12\14-\31]")
+    if bad then
+        fail(where, fmt("key '%s' contains the control character \\%d", key, s:byte(bad)))
+    end
+    return s
 end
 
 local function boolean(v, key, where)
