@@ -123,6 +123,9 @@ void lv__tasks_shutdown(lv_runtime *rt);
 void lv__json_open(lua_State *L);              /* pushes the luvirt.json table */
 /* The one Lua -> JSON text conversion; used by encode and by the shell. */
 int lv__json_encode(lua_State *L, int idx, bool pretty);
+/* Pushes obj as a Lua value (NULL: luvirt.json.null). */
+struct json_object;
+void lv__json_push(lua_State *L, struct json_object *obj);
 
 /* ---- l_options.c ---- */
 void lv__check_opts(lua_State *L, int idx, const char *const *allowed);

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "core/alloc.h"
 #include "internal.h"
 
@@ -208,12 +210,111 @@ static int l_dom_destroy(lua_State *L)
         return simple_call(L, op, 0);                                                              \
     }
 
-NO_OPTS_OP(l_dom_shutdown, lv_domain_shutdown)
 NO_OPTS_OP(l_dom_reboot, lv_domain_reboot)
 NO_OPTS_OP(l_dom_reset, lv_domain_reset)
 NO_OPTS_OP(l_dom_suspend, lv_domain_suspend)
 NO_OPTS_OP(l_dom_resume, lv_domain_resume)
 NO_OPTS_OP(l_dom_undefine, lv_domain_undefine)
+
+/* dom:shutdown([{wait=bool, timeout=seconds}]): timeout implies wait. */
+static int l_dom_shutdown(lua_State *L)
+{
+    static const char *const allowed[] = {"wait", "timeout", NULL};
+    lv__check_opts(L, 2, allowed);
+    unsigned flags = lv__opt_bool(L, 2, "wait") ? LV_SHUTDOWN_WAIT : 0;
+    if (!lua_isnoneornil(L, 2)) {
+        lua_getfield(L, 2, "timeout");
+        if (!lua_isnil(L, -1)) {
+            lua_Integer secs = luaL_checkinteger(L, -1);
+            luaL_argcheck(L, secs > 0 && secs <= 0xffffff, 2,
+                          "timeout must be a whole number of seconds from 1 to 16777215");
+            flags |= LV_SHUTDOWN_WAIT | LV_SHUTDOWN_TIMEOUT(secs);
+        }
+        lua_pop(L, 1);
+    }
+    return simple_call(L, lv_domain_shutdown, flags);
+}
+
+/* dom:qemu_monitor_command(text, [{hmp=bool}]) -> qemu's reply text. */
+static int l_dom_qemu_monitor_command(lua_State *L)
+{
+    static const char *const allowed[] = {"hmp", NULL};
+    lv_ldomain *d = check_domain(L, 1);
+    const char *text = luaL_checkstring(L, 2);
+    lv__check_opts(L, 3, allowed);
+    lv_conn *c = domain_conn(L, 1);
+    unsigned flags = lv__opt_bool(L, 3, "hmp") ? LV_QMP_PASSTHROUGH_HMP : 0;
+    lv_call *call = lv__call_new(L, lv__push_string);
+    lv_domain_qemu_monitor_command(c, d->uuid, text, flags, lv__call_string_cb, call);
+    return lv__call_wait(L, call);
+}
+
+/* The reply of dom:qmp: its "return" as Lua, or nil, message, code. ctx_ref
+ * holds the command name. */
+static int push_qmp_return(lua_State *L, lv_call *call)
+{
+    lua_rawgeti(L, LUA_REGISTRYINDEX, call->ctx_ref);
+    const char *cmd = lua_tostring(L, -1);
+    json_object *reply = json_tokener_parse(call->r.str ? call->r.str : "");
+    json_object *ret = NULL, *error = NULL;
+    if (!reply || !json_object_is_type(reply, json_type_object)) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "QMP command '%s': cannot parse the reply '%s'", cmd,
+                        call->r.str ? call->r.str : "");
+        lua_pushstring(L, "OPERATION_FAILED");
+    } else if (json_object_object_get_ex(reply, "error", &error)) {
+        json_object *desc = NULL, *cls = NULL;
+        json_object_object_get_ex(error, "desc", &desc);
+        json_object_object_get_ex(error, "class", &cls);
+        lua_pushnil(L);
+        lua_pushfstring(L, "QMP command '%s' failed: %s (%s)", cmd,
+                        desc ? json_object_get_string(desc) : "?",
+                        cls ? json_object_get_string(cls) : "?");
+        lua_pushstring(L, "OPERATION_FAILED");
+    } else {
+        json_object_object_get_ex(reply, "return", &ret);
+        if (ret)
+            lv__json_push(L, ret);
+        else
+            lua_newtable(L);
+        json_object_put(reply);
+        lua_remove(L, -2);
+        return 1;
+    }
+    json_object_put(reply);
+    lua_remove(L, -4);
+    return 3;
+}
+
+/* dom:qmp(command, [args]) -> the decoded "return" value. */
+static int l_dom_qmp(lua_State *L)
+{
+    lv_ldomain *d = check_domain(L, 1);
+    luaL_checkstring(L, 2);
+    if (!lua_isnoneornil(L, 3))
+        luaL_checktype(L, 3, LUA_TTABLE);
+    lv_conn *c = domain_conn(L, 1);
+    lua_settop(L, 3);
+    /* stack: dom cmd args -> ... {execute=cmd, arguments=args} */
+    lua_createtable(L, 0, 2);
+    lua_pushvalue(L, 2);
+    lua_setfield(L, -2, "execute");
+    if (lua_istable(L, 3)) {
+        lua_pushnil(L);
+        if (lua_next(L, 3) != 0) { /* empty arguments are left out */
+            lua_pop(L, 2);
+            lua_pushvalue(L, 3);
+            lua_setfield(L, -2, "arguments");
+        }
+    }
+    lv__json_encode(L, -1, false);
+    const char *text = lua_tostring(L, -1);
+    lv_call *call = lv__call_new(L, push_qmp_return);
+    lua_pushvalue(L, 2);
+    call->ctx_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lv_domain_qemu_monitor_command(c, d->uuid, text, 0, lv__call_string_cb, call);
+    return lv__call_wait(L, call);
+}
 
 static int l_dom_set_autostart(lua_State *L)
 {
@@ -326,6 +427,8 @@ void lv__domain_open_lib(lua_State *L)
         {"set_autostart", l_dom_set_autostart},
         {"set_description", l_dom_set_description},
         {"rename", l_dom_rename},
+        {"qmp", l_dom_qmp},
+        {"qemu_monitor_command", l_dom_qemu_monitor_command},
         {NULL, NULL},
     };
     static const luaL_Reg meta[] = {

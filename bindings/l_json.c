@@ -231,6 +231,14 @@ static void push_json(lua_State *L, json_object *obj, int depth)
     }
 }
 
+void lv__json_push(lua_State *L, json_object *obj)
+{
+    if (!obj)
+        lua_getfield(L, LUA_REGISTRYINDEX, JSON_NULL_KEY);
+    else
+        push_json(L, obj, 0);
+}
+
 static int l_decode(lua_State *L)
 {
     size_t len;

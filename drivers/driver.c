@@ -230,3 +230,11 @@ void lv_domain_rename(lv_conn *c, const unsigned char *uuid, const char *new_nam
     CHECK(cb(opaque, &err_), DOMFN(c, rename), "rename", true);
     DOM(c)->rename(c, uuid, new_name, cb, opaque);
 }
+
+void lv_domain_qemu_monitor_command(lv_conn *c, const unsigned char *uuid, const char *cmd,
+                                    unsigned flags, lv_string_cb cb, void *opaque)
+{
+    CHECK(cb(opaque, NULL, &err_), DOMFN(c, qemu_monitor_command), "qemu-monitor-command",
+          true);
+    DOM(c)->qemu_monitor_command(c, uuid, cmd, flags, cb, opaque);
+}

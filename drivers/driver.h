@@ -254,5 +254,8 @@ void lv_domain_set_metadata(lv_conn *c, const unsigned char *uuid, lv_metadata_k
                             const char *text, unsigned flags, lv_done_cb cb, void *opaque);
 void lv_domain_rename(lv_conn *c, const unsigned char *uuid, const char *new_name,
                       lv_done_cb cb, void *opaque);
+/* QMP/HMP passthrough (see the op); refused on read-only connections, as libvirt. */
+void lv_domain_qemu_monitor_command(lv_conn *c, const unsigned char *uuid, const char *cmd,
+                                    unsigned flags, lv_string_cb cb, void *opaque);
 
 #endif

@@ -505,7 +505,9 @@ static void test_shutdown(lv_conn *c, const unsigned char *uuid, unsigned flags,
                           void *opaque)
 {
     lv_error err;
-    lv__test_dom *d = begin_op(c, uuid, flags, 0, "shutdown", cb, opaque);
+    /* The guest obeys at once: waiting (LV_SHUTDOWN_WAIT, a timeout) is immediate. */
+    lv__test_dom *d = begin_op(c, uuid, flags, LV_SHUTDOWN_WAIT | LV_SHUTDOWN_TIMEOUT_MASK,
+                               "shutdown", cb, opaque);
     if (!d)
         return;
     if (d->state != LV_DOMAIN_RUNNING) {

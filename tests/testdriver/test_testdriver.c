@@ -519,6 +519,26 @@ static void test_suspend_resume(void **state)
     lv_domain_info_free(info);
 }
 
+/* Waiting for a shutdown (with or without a timeout) is accepted and immediate;
+ * the QMP passthrough is the qemu driver's alone. */
+static void test_shutdown_wait_and_monitor(void **state)
+{
+    fixture *f = *state;
+    const unsigned char *u = f->test_uuid;
+    assert_ok(op(lv_domain_shutdown, f->conn, u, LV_SHUTDOWN_WAIT | LV_SHUTDOWN_TIMEOUT(5)));
+    assert_state(f->conn, u, LV_DOMAIN_SHUTOFF, LV_SHUTOFF_SHUTDOWN);
+    assert_ok(op(lv_domain_start, f->conn, u, 0));
+    assert_ok(op(lv_domain_shutdown, f->conn, u, LV_SHUTDOWN_WAIT));
+    assert_ok(op(lv_domain_start, f->conn, u, 0));
+    result r = {0};
+    lv_domain_qemu_monitor_command(f->conn, u, "{\"execute\": \"query-status\"}", 0, string_cb,
+                                   &r);
+    assert_int_equal(finish(&r), -1);
+    assert_int_equal(r.err.code, LV_ERR_NO_SUPPORT);
+    assert_non_null(strstr(r.err.message, "qemu-monitor-command is not supported by the test"));
+    assert_null(r.str);
+}
+
 static void test_shutdown_start_destroy(void **state)
 {
     fixture *f = *state;
@@ -661,7 +681,7 @@ static void test_unknown_uuid_and_flags(void **state)
     assert_fails(rename_dom(f->conn, nope, "x"), LV_ERR_NO_DOMAIN, "not found");
 
     /* Unknown flags are refused before anything happens. */
-    assert_fails(op(lv_domain_shutdown, f->conn, f->test_uuid, 0x100), LV_ERR_INVALID_ARG, "flags");
+    assert_fails(op(lv_domain_shutdown, f->conn, f->test_uuid, 0x80), LV_ERR_INVALID_ARG, "flags");
     assert_fails(op(lv_domain_start, f->conn, f->test_uuid, 0x100), LV_ERR_INVALID_ARG, "flags");
     assert_state(f->conn, f->test_uuid, LV_DOMAIN_RUNNING, LV_RUNNING_UNKNOWN);
 }
@@ -1381,6 +1401,7 @@ int main(void)
         cmocka_unit_test(test_bad_uris),
         T(test_suspend_resume),
         T(test_shutdown_start_destroy),
+        T(test_shutdown_wait_and_monitor),
         T(test_reboot_reset),
         T(test_reboot_on_reboot_destroy),
         T(test_cpu_time),
