@@ -222,3 +222,39 @@ int lv__push_string(lua_State *L, lv_call *call)
     lua_pushstring(L, call->r.str ? call->r.str : "");
     return 1;
 }
+
+static void release_params(lv_call *call)
+{
+    lv_params_free(call->r.params);
+}
+
+void lv__call_params_cb(void *opaque, lv_params *params, const lv_error *err)
+{
+    lv_call *call = opaque;
+    set_failure(call, err);
+    call->r.params = params;
+    call->release = release_params;
+    lv__call_complete(call);
+}
+
+int lv__push_params(lua_State *L, lv_call *call)
+{
+    const lv_params *p = call->r.params;
+    lua_createtable(L, 0, p ? (int)p->count : 0);
+    for (size_t i = 0; p && i < p->count; i++) {
+        const lv_param *it = &p->items[i];
+        switch (it->type) {
+        case LV_PARAM_UINT:
+            lua_pushinteger(L, (lua_Integer)it->u);
+            break;
+        case LV_PARAM_INT:
+            lua_pushinteger(L, (lua_Integer)it->i);
+            break;
+        case LV_PARAM_STRING:
+            lua_pushstring(L, it->s);
+            break;
+        }
+        lua_setfield(L, -2, it->key);
+    }
+    return 1;
+}

@@ -84,6 +84,7 @@ struct lv_call {
         lv_conn *conn;
         lv_node_info node;
         lv_version_info version;
+        lv_params *params;
         void *ptr;
     } r;
     int ctx_ref; /* a registry ref the push function needs (e.g. the connection), or LUA_NOREF */
@@ -106,6 +107,9 @@ void lv__call_domain_list_cb(void *opaque, lv_domain_list *list, const lv_error 
 void lv__call_string_cb(void *opaque, char *str, const lv_error *err);
 void lv__call_node_cb(void *opaque, const lv_node_info *info, const lv_error *err);
 void lv__call_version_cb(void *opaque, const lv_version_info *info, const lv_error *err);
+void lv__call_params_cb(void *opaque, lv_params *params, const lv_error *err);
+/* Pushes the params as a flat table {key = value}. */
+int lv__push_params(lua_State *L, lv_call *call);
 /* Push functions for the common shapes: true | string */
 int lv__push_true(lua_State *L, lv_call *call);
 int lv__push_string(lua_State *L, lv_call *call);

@@ -316,6 +316,57 @@ static int l_dom_qmp(lua_State *L)
     return lv__call_wait(L, call);
 }
 
+/* dom:stats([{groups={"state", "cpu-total", ...}}]) -> {["state.state"]=1, ...} */
+static int l_dom_stats(lua_State *L)
+{
+    static const char *const allowed[] = {"groups", NULL};
+    static const char *const names[] = {"state", "cpu-total", "balloon", "vcpu",
+                                        "interface", "block", NULL};
+    static const unsigned bits[] = {LV_STATS_STATE, LV_STATS_CPU_TOTAL, LV_STATS_BALLOON,
+                                    LV_STATS_VCPU, LV_STATS_INTERFACE, LV_STATS_BLOCK};
+    lv_ldomain *d = check_domain(L, 1);
+    lv__check_opts(L, 2, allowed);
+    unsigned groups = 0;
+    if (!lua_isnoneornil(L, 2)) {
+        lua_getfield(L, 2, "groups");
+        if (!lua_isnil(L, -1)) {
+            luaL_checktype(L, -1, LUA_TTABLE);
+            lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+            for (lua_Integer i = 1; i <= n; i++) {
+                lua_rawgeti(L, -1, i);
+                groups |= bits[luaL_checkoption(L, -1, NULL, names)];
+                lua_pop(L, 1);
+            }
+            if (n == 0)
+                luaL_argerror(L, 2, "groups must list at least one group");
+        }
+        lua_pop(L, 1);
+    }
+    lv_conn *c = domain_conn(L, 1);
+    lv_call *call = lv__call_new(L, lv__push_params);
+    lv_domain_get_stats(c, d->uuid, groups, lv__call_params_cb, call);
+    return lv__call_wait(L, call);
+}
+
+static int l_dom_memory_stats(lua_State *L)
+{
+    lv_ldomain *d = check_domain(L, 1);
+    lv_conn *c = domain_conn(L, 1);
+    lv_call *call = lv__call_new(L, lv__push_params);
+    lv_domain_memory_stats(c, d->uuid, 0, lv__call_params_cb, call);
+    return lv__call_wait(L, call);
+}
+
+static int l_dom_block_info(lua_State *L)
+{
+    lv_ldomain *d = check_domain(L, 1);
+    const char *disk = luaL_checkstring(L, 2);
+    lv_conn *c = domain_conn(L, 1);
+    lv_call *call = lv__call_new(L, lv__push_params);
+    lv_domain_block_info(c, d->uuid, disk, 0, lv__call_params_cb, call);
+    return lv__call_wait(L, call);
+}
+
 static int l_dom_set_autostart(lua_State *L)
 {
     lv_ldomain *d = check_domain(L, 1);
@@ -428,6 +479,9 @@ void lv__domain_open_lib(lua_State *L)
         {"set_description", l_dom_set_description},
         {"rename", l_dom_rename},
         {"qmp", l_dom_qmp},
+        {"stats", l_dom_stats},
+        {"memory_stats", l_dom_memory_stats},
+        {"block_info", l_dom_block_info},
         {"qemu_monitor_command", l_dom_qemu_monitor_command},
         {NULL, NULL},
     };

@@ -238,3 +238,37 @@ void lv_domain_qemu_monitor_command(lv_conn *c, const unsigned char *uuid, const
           true);
     DOM(c)->qemu_monitor_command(c, uuid, cmd, flags, cb, opaque);
 }
+
+void lv_domain_get_stats(lv_conn *c, const unsigned char *uuid, unsigned groups,
+                         lv_params_cb cb, void *opaque)
+{
+    CHECK(cb(opaque, NULL, &err_), DOMFN(c, get_stats), "domain stats", false);
+    if (groups & ~(unsigned)LV_STATS_ALL) {
+        lv_error err;
+        lv_error_set(&err, LV_ERR_INVALID_ARG, "domain stats: unknown groups 0x%x",
+                     groups & ~(unsigned)LV_STATS_ALL);
+        cb(opaque, NULL, &err);
+        return;
+    }
+    DOM(c)->get_stats(c, uuid, groups ? groups : (unsigned)LV_STATS_ALL, cb, opaque);
+}
+
+void lv_domain_memory_stats(lv_conn *c, const unsigned char *uuid, unsigned flags,
+                            lv_params_cb cb, void *opaque)
+{
+    CHECK(cb(opaque, NULL, &err_), DOMFN(c, memory_stats), "memory stats", false);
+    DOM(c)->memory_stats(c, uuid, flags, cb, opaque);
+}
+
+void lv_domain_block_info(lv_conn *c, const unsigned char *uuid, const char *disk,
+                          unsigned flags, lv_params_cb cb, void *opaque)
+{
+    CHECK(cb(opaque, NULL, &err_), DOMFN(c, block_info), "block info", false);
+    if (!disk || !*disk) {
+        lv_error err;
+        lv_error_set(&err, LV_ERR_INVALID_ARG, "block info: no disk target or path given");
+        cb(opaque, NULL, &err);
+        return;
+    }
+    DOM(c)->block_info(c, uuid, disk, flags, cb, opaque);
+}

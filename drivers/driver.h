@@ -64,6 +64,39 @@ typedef struct lv_version_info {
     unsigned long hv_version;   /* major * 1000000 + minor * 1000 + release */
 } lv_version_info;
 
+/* A flat list of typed key/value pairs, as libvirt's typed parameters: domain
+ * stats ("cpu.time", "block.0.rd.reqs"), memory stats ("actual", "rss"), block
+ * info ("capacity"). Keys keep their insertion order. */
+typedef enum lv_param_type {
+    LV_PARAM_UINT = 0,
+    LV_PARAM_INT,
+    LV_PARAM_STRING,
+} lv_param_type;
+
+typedef struct lv_param {
+    char *key;
+    lv_param_type type;
+    uint64_t u;
+    int64_t i;
+    char *s;
+} lv_param;
+
+typedef struct lv_params {
+    size_t count, cap;
+    lv_param *items;
+} lv_params;
+
+lv_params *lv_params_new(void);
+void lv_params_free(lv_params *p);
+/* key is a printf format. */
+void lv_params_add_uint(lv_params *p, uint64_t v, const char *key, ...)
+    __attribute__((format(printf, 3, 4)));
+void lv_params_add_int(lv_params *p, int64_t v, const char *key, ...)
+    __attribute__((format(printf, 3, 4)));
+void lv_params_add_string(lv_params *p, const char *v, const char *key, ...)
+    __attribute__((format(printf, 3, 4)));
+const lv_param *lv_params_get(const lv_params *p, const char *key);
+
 void lv_domain_info_clear(lv_domain_info *info);
 void lv_domain_info_free(lv_domain_info *info);
 void lv_domain_list_free(lv_domain_list *list);
@@ -79,6 +112,8 @@ typedef void (*lv_domain_list_cb)(void *opaque, lv_domain_list *list, const lv_e
 typedef void (*lv_string_cb)(void *opaque, char *str, const lv_error *err);
 typedef void (*lv_node_cb)(void *opaque, const lv_node_info *info, const lv_error *err);
 typedef void (*lv_version_cb)(void *opaque, const lv_version_info *info, const lv_error *err);
+/* Takes ownership of params (NULL on error). */
+typedef void (*lv_params_cb)(void *opaque, lv_params *params, const lv_error *err);
 
 /* ---- flags -------------------------------------------------------------- */
 
@@ -115,6 +150,16 @@ enum { /* domain_shutdown */
 #define LV_SHUTDOWN_TIMEOUT(secs) (((unsigned)(secs) & 0xffffffu) << 8)
 #define LV_SHUTDOWN_TIMEOUT_MASK 0xffffff00u
 
+
+enum { /* domain_get_stats: groups, as virsh domstats --state --cpu-total ...; 0: all */
+    LV_STATS_STATE = 1 << 0,     /* state.state, state.reason */
+    LV_STATS_CPU_TOTAL = 1 << 1, /* cpu.time, cpu.user, cpu.system (ns) */
+    LV_STATS_BALLOON = 1 << 2,   /* balloon.current, balloon.maximum (KiB), guest stats */
+    LV_STATS_VCPU = 1 << 3,      /* vcpu.current, vcpu.maximum, vcpu.N.state, vcpu.N.time */
+    LV_STATS_INTERFACE = 1 << 4, /* net.count, net.N.name, net.N.rx.bytes ... */
+    LV_STATS_BLOCK = 1 << 5,     /* block.count, block.N.name, block.N.rd.reqs ... */
+    LV_STATS_ALL = (1 << 6) - 1,
+};
 
 enum { /* domain_set_metadata (as libvirt's VIR_DOMAIN_AFFECT_*) */
     LV_AFFECT_LIVE = 1 << 0,   /* the running definition */
@@ -177,6 +222,20 @@ typedef struct lv_domain_driver {
      * result, not an lv_error), or the HMP output. The domain must be active. */
     void (*qemu_monitor_command)(lv_conn *c, const unsigned char *uuid, const char *cmd,
                                  unsigned flags, lv_string_cb cb, void *opaque);
+    /* Stats of the groups asked (LV_STATS_*, 0: all) with virsh domstats's keys.
+     * An inactive domain has only state.* (and what needs no running guest). */
+    void (*get_stats)(lv_conn *c, const unsigned char *uuid, unsigned groups, lv_params_cb cb,
+                      void *opaque);
+    /* The balloon's view, virsh dommemstat's keys in KiB: actual, swap_in,
+     * swap_out, major_fault, minor_fault, unused, available, usable,
+     * last_update (s), disk_caches, rss. Those the guest does not report are
+     * left out. The domain must be active. */
+    void (*memory_stats)(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_params_cb cb,
+                         void *opaque);
+    /* capacity, allocation, physical (bytes) of the disk whose target ("vda") or
+     * source path is disk, as virsh domblkinfo. */
+    void (*block_info)(lv_conn *c, const unsigned char *uuid, const char *disk, unsigned flags,
+                       lv_params_cb cb, void *opaque);
 } lv_domain_driver;
 
 struct lv_driver {
@@ -257,5 +316,12 @@ void lv_domain_rename(lv_conn *c, const unsigned char *uuid, const char *new_nam
 /* QMP/HMP passthrough (see the op); refused on read-only connections, as libvirt. */
 void lv_domain_qemu_monitor_command(lv_conn *c, const unsigned char *uuid, const char *cmd,
                                     unsigned flags, lv_string_cb cb, void *opaque);
+
+void lv_domain_get_stats(lv_conn *c, const unsigned char *uuid, unsigned groups,
+                         lv_params_cb cb, void *opaque);
+void lv_domain_memory_stats(lv_conn *c, const unsigned char *uuid, unsigned flags,
+                            lv_params_cb cb, void *opaque);
+void lv_domain_block_info(lv_conn *c, const unsigned char *uuid, const char *disk,
+                          unsigned flags, lv_params_cb cb, void *opaque);
 
 #endif

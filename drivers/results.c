@@ -1,8 +1,12 @@
 /* Freeing the result types of driver.h. */
 #include "driver.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/alloc.h"
 
 void lv_domain_info_clear(lv_domain_info *info)
 {
@@ -30,3 +34,72 @@ void lv_domain_list_free(lv_domain_list *list)
     free(list);
 }
 
+
+lv_params *lv_params_new(void)
+{
+    return LV_NEW(lv_params);
+}
+
+void lv_params_free(lv_params *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->count; i++) {
+        free(p->items[i].key);
+        free(p->items[i].s);
+    }
+    free(p->items);
+    free(p);
+}
+
+static lv_param *params_add(lv_params *p, const char *fmt, va_list ap)
+{
+    if (p->count == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 16;
+        p->items = lv_realloc(p->items, p->cap * sizeof(*p->items));
+    }
+    lv_param *it = &p->items[p->count++];
+    memset(it, 0, sizeof(*it));
+    char buf[256];
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    it->key = lv_strdup(buf);
+    return it;
+}
+
+void lv_params_add_uint(lv_params *p, uint64_t v, const char *key, ...)
+{
+    va_list ap;
+    va_start(ap, key);
+    lv_param *it = params_add(p, key, ap);
+    va_end(ap);
+    it->type = LV_PARAM_UINT;
+    it->u = v;
+}
+
+void lv_params_add_int(lv_params *p, int64_t v, const char *key, ...)
+{
+    va_list ap;
+    va_start(ap, key);
+    lv_param *it = params_add(p, key, ap);
+    va_end(ap);
+    it->type = LV_PARAM_INT;
+    it->i = v;
+}
+
+void lv_params_add_string(lv_params *p, const char *v, const char *key, ...)
+{
+    va_list ap;
+    va_start(ap, key);
+    lv_param *it = params_add(p, key, ap);
+    va_end(ap);
+    it->type = LV_PARAM_STRING;
+    it->s = lv_strdup(v ? v : "");
+}
+
+const lv_param *lv_params_get(const lv_params *p, const char *key)
+{
+    for (size_t i = 0; p && i < p->count; i++)
+        if (strcmp(p->items[i].key, key) == 0)
+            return &p->items[i];
+    return NULL;
+}

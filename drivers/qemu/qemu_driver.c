@@ -668,6 +668,9 @@ static const lv_domain_driver qemu_domain_driver = {
     .set_metadata = qemu_set_metadata,
     .rename = qemu_rename,
     .qemu_monitor_command = lv__qemu_monitor_command,
+    .get_stats = lv__qemu_get_stats,
+    .memory_stats = lv__qemu_memory_stats,
+    .block_info = lv__qemu_block_info,
 };
 
 const lv_driver lv_qemu_driver = {

@@ -91,6 +91,12 @@ typedef struct lv__qemu_op {
     unsigned shutdown_flags; /* lv_qemu_shutdown_flags of the live definition */
     char *pre_args;          /* set-action arguments to send before cmd, or NULL */
 
+    /* batch (lv__qemu_qmp_batch) */
+    lv__qemu_batch_cb batch_cb;
+    size_t nbatch, nreplied;
+    char **batch_cmds, **batch_args;
+    json_object **replies;
+
     /* waiting */
     uv_timer_t timer;
     uint64_t started;
@@ -124,6 +130,15 @@ static void op_free(lv__qemu_op *op)
     free(op->pre_args);
     free(op->result);
     free(op->name);
+    for (size_t i = 0; i < op->nbatch; i++) {
+        free(op->batch_cmds[i]);
+        free(op->batch_args[i]);
+        if (op->replies[i])
+            json_object_put(op->replies[i]);
+    }
+    free(op->batch_cmds);
+    free(op->batch_args);
+    free(op->replies);
     free(op);
 }
 
@@ -180,6 +195,15 @@ static void op_complete(lv__qemu_op *op, const lv_error *err)
     lv_done_cb done = op->done;
     lv_domain_cb dom_cb = op->dom_cb;
     lv_string_cb str_cb = op->str_cb;
+    lv__qemu_batch_cb batch_cb = op->batch_cb;
+    size_t nbatch = op->nbatch;
+    json_object **replies = op->replies;
+    op->replies = NULL;
+    op->nbatch = 0; /* the replies are handed over below */
+    for (size_t i = 0; i < nbatch; i++) {
+        free(op->batch_cmds[i]);
+        free(op->batch_args[i]);
+    }
     char *result = op->result;
     op->result = NULL;
     void *opaque = op->opaque;
@@ -188,6 +212,15 @@ static void op_complete(lv__qemu_op *op, const lv_error *err)
     memcpy(uuid, op->uuid, LV_UUID_LEN);
     if (op->handles == 0)
         op_free(op);
+    if (batch_cb) {
+        batch_cb(opaque, replies, err ? 0 : nbatch, err);
+        for (size_t i = 0; i < nbatch; i++)
+            if (replies[i])
+                json_object_put(replies[i]);
+        free(replies);
+        free(result);
+        return;
+    }
     if (str_cb) {
         if (err) {
             free(result);
@@ -790,6 +823,23 @@ static void on_hmp_text(lv_qmp *qmp, void *opaque, const char *text, const lv_er
     op_complete(op, NULL);
 }
 
+static void on_batch_reply(lv_qmp *qmp, void *opaque, json_object *ret, const lv_error *err)
+{
+    (void)qmp;
+    lv__qemu_op *op = opaque;
+    if (op->completed)
+        return;
+    if (err && !ret) { /* no answer: closed, timed out */
+        op_fail(op, err->code == LV_ERR_TIMEOUT ? LV_ERR_TIMEOUT : LV_ERR_OPERATION_FAILED,
+                "cannot %s domain '%s': %s", op->what, op->name, err->message);
+        return;
+    }
+    /* An error reply leaves NULL: the caller makes do without it. */
+    op->replies[op->nreplied++] = err ? NULL : json_object_get(ret);
+    if (op->nreplied == op->nbatch)
+        op_complete(op, NULL);
+}
+
 static void on_qmp_connected(lv_qmp *qmp, void *opaque, const lv_error *err)
 {
     lv__qemu_op *op = opaque;
@@ -801,6 +851,20 @@ static void on_qmp_connected(lv_qmp *qmp, void *opaque, const lv_error *err)
         return;
     }
     lv_error e;
+    if (op->batch_cb) {
+        /* QMP answers in order; all go out at once. */
+        for (size_t i = 0; i < op->nbatch; i++) {
+            if (lv_qmp_command_text(qmp, op->batch_cmds[i], op->batch_args[i], QMP_TIMEOUT_MS,
+                                    on_batch_reply, op, &e) < 0) {
+                op_fail(op, LV_ERR_OPERATION_FAILED, "cannot %s domain '%s': %s", op->what,
+                        op->name, e.message);
+                return;
+            }
+        }
+        if (op->nbatch == 0)
+            op_complete(op, NULL);
+        return;
+    }
     if (op->passthrough) {
         int rc = op->hmp ? lv_qmp_hmp(qmp, op->args, QMP_TIMEOUT_MS, on_hmp_text, op, &e)
                          : lv_qmp_raw(qmp, op->args, QMP_TIMEOUT_MS, on_raw_reply, op, &e);
@@ -1009,6 +1073,44 @@ void lv__qemu_monitor_command(lv_conn *c, const unsigned char *uuid, const char 
     op->passthrough = true;
     op->hmp = flags & LV_QMP_PASSTHROUGH_HMP;
     op->args = lv_strdup(cmd);
+    op->started = uv_now(c->loop);
+    int r = lock_try(st, op->name, &op->lock_fd, &err);
+    if (r < 0)
+        op_complete(op, &err);
+    else if (r == 0)
+        uv_timer_start(&op->timer, on_lock_poll, POLL_MS, POLL_MS);
+    else
+        qmp_go(op);
+}
+
+/* Several QMP commands in one session under the lock (stats and the like). */
+void lv__qemu_qmp_batch(lv_conn *c, const unsigned char *uuid, const char *what,
+                        const char *const *cmds, const char *const *args, size_t n,
+                        lv__qemu_batch_cb cb, void *opaque)
+{
+    lv_error err;
+    lv__qemu_state *st = c->priv;
+    lv__qemu_dom *d = lv__qemu_find_dom(st, uuid, &err);
+    if (d && !lv__qemu_dom_active(d)) {
+        lv__qemu_refuse_state(d, LV_DOMAIN_RUNNING, &err);
+        d = NULL;
+    }
+    if (!d) {
+        cb(opaque, NULL, 0, &err);
+        return;
+    }
+    lv__qemu_op *op = op_new(st, OP_QMP, lv__qemu_dom_def(d));
+    op->batch_cb = cb;
+    op->opaque = opaque;
+    op->what = what;
+    op->nbatch = n;
+    op->batch_cmds = lv_malloc0((n + 1) * sizeof(char *));
+    op->batch_args = lv_malloc0((n + 1) * sizeof(char *));
+    op->replies = lv_malloc0((n + 1) * sizeof(json_object *));
+    for (size_t i = 0; i < n; i++) {
+        op->batch_cmds[i] = lv_strdup(cmds[i]);
+        op->batch_args[i] = lv_strdup(args ? args[i] : NULL);
+    }
     op->started = uv_now(c->loop);
     int r = lock_try(st, op->name, &op->lock_fd, &err);
     if (r < 0)

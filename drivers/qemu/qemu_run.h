@@ -3,6 +3,8 @@
 #ifndef LV_QEMU_RUN_H
 #define LV_QEMU_RUN_H
 
+#include <json-c/json.h>
+
 #include "qemu_priv.h"
 
 void lv__qemu_create_xml(lv_conn *c, const char *xml, unsigned flags, lv_domain_cb cb,
@@ -27,6 +29,24 @@ void lv__qemu_version(lv_conn *c, lv_version_cb cb, void *opaque);
 void lv__qemu_capabilities(lv_conn *c, lv_string_cb cb, void *opaque);
 /* Cancels what is pending on the connection (callbacks get LV_ERR_CANCELLED). */
 void lv__qemu_run_close(lv__qemu_state *st);
+
+/* Runs n QMP commands (args: JSON text or NULL each; args itself may be NULL)
+ * in one session on the shells' socket, under the per-domain lock. cb gets the
+ * "return" of each, in order (NULL where qemu answered with an error), borrowed
+ * for the call; or err when the domain is not running or qemu did not answer. */
+typedef void (*lv__qemu_batch_cb)(void *opaque, json_object *const *replies, size_t n,
+                                  const lv_error *err);
+void lv__qemu_qmp_batch(lv_conn *c, const unsigned char *uuid, const char *what,
+                        const char *const *cmds, const char *const *args, size_t n,
+                        lv__qemu_batch_cb cb, void *opaque);
+
+/* qemu_stats.c */
+void lv__qemu_get_stats(lv_conn *c, const unsigned char *uuid, unsigned groups, lv_params_cb cb,
+                        void *opaque);
+void lv__qemu_memory_stats(lv_conn *c, const unsigned char *uuid, unsigned flags,
+                           lv_params_cb cb, void *opaque);
+void lv__qemu_block_info(lv_conn *c, const unsigned char *uuid, const char *disk, unsigned flags,
+                         lv_params_cb cb, void *opaque);
 
 /* Shared with qemu_driver.c. */
 lv__qemu_dom *lv__qemu_find_dom(lv__qemu_state *st, const unsigned char *uuid, lv_error *err);

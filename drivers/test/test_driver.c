@@ -735,6 +735,58 @@ static void test_rename(lv_conn *c, const unsigned char *uuid, const char *new_n
     cb(opaque, &err);
 }
 
+/* ---- stats -------------------------------------------------------------- */
+
+static void test_get_stats(lv_conn *c, const unsigned char *uuid, unsigned groups,
+                           lv_params_cb cb, void *opaque)
+{
+    lv_error err;
+    lv__test_dom *d = find_dom(state_of(c), uuid, &err);
+    if (!d) {
+        cb(opaque, NULL, &err);
+        return;
+    }
+    lv_params *p = lv_params_new();
+    lv__test_stats(d, groups, p);
+    cb(opaque, p, NULL);
+}
+
+static void test_memory_stats(lv_conn *c, const unsigned char *uuid, unsigned flags,
+                              lv_params_cb cb, void *opaque)
+{
+    lv_error err;
+    lv__test_dom *d = NULL;
+    if (check_flags(flags, 0, "memory stats", &err) == 0)
+        d = find_dom(state_of(c), uuid, &err);
+    if (d && !lv__test_dom_active(d)) {
+        refuse_state(d, LV_DOMAIN_RUNNING, &err);
+        d = NULL;
+    }
+    if (!d) {
+        cb(opaque, NULL, &err);
+        return;
+    }
+    lv_params *p = lv_params_new();
+    lv__test_memory_stats(d, p);
+    cb(opaque, p, NULL);
+}
+
+static void test_block_info(lv_conn *c, const unsigned char *uuid, const char *disk,
+                            unsigned flags, lv_params_cb cb, void *opaque)
+{
+    lv_error err;
+    lv__test_dom *d = NULL;
+    if (check_flags(flags, 0, "block info", &err) == 0)
+        d = find_dom(state_of(c), uuid, &err);
+    lv_params *p = d ? lv_params_new() : NULL;
+    if (!d || lv__test_block_info(d, disk, p, &err) < 0) {
+        lv_params_free(p);
+        cb(opaque, NULL, &err);
+        return;
+    }
+    cb(opaque, p, NULL);
+}
+
 /* ---- tables ------------------------------------------------------------- */
 
 static const lv_domain_driver test_domain_driver = {
@@ -755,6 +807,9 @@ static const lv_domain_driver test_domain_driver = {
     .set_autostart = test_set_autostart,
     .set_metadata = test_set_metadata,
     .rename = test_rename,
+    .get_stats = test_get_stats,
+    .memory_stats = test_memory_stats,
+    .block_info = test_block_info,
 };
 
 const lv_driver lv_test_driver = {

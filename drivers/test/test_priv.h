@@ -84,4 +84,9 @@ int lv__test_load_default(lv__test_state *st, lv_error *err);
 /* Fills st from a libvirt-style test driver node XML file. */
 int lv__test_load_file(lv__test_state *st, const char *path, lv_error *err);
 
+/* test_stats.c */
+void lv__test_stats(const lv__test_dom *d, unsigned groups, lv_params *p);
+void lv__test_memory_stats(const lv__test_dom *d, lv_params *p);
+int lv__test_block_info(const lv__test_dom *d, const char *disk, lv_params *p, lv_error *err);
+
 #endif

@@ -539,6 +539,87 @@ static void test_shutdown_wait_and_monitor(void **state)
     assert_null(r.str);
 }
 
+static void params_cb(void *opaque, lv_params *params, const lv_error *err)
+{
+    result *r = opaque;
+    record_err(r, err);
+    r->str = (char *)params; /* carried in str */
+}
+
+static uint64_t pval(const lv_params *p, const char *key)
+{
+    const lv_param *it = lv_params_get(p, key);
+    if (!it)
+        fail_msg("no '%s'", key);
+    return it->type == LV_PARAM_INT ? (uint64_t)it->i : it->u;
+}
+
+/* Plausible fixed stats, as libvirt's test driver. */
+static void test_stats(void **state)
+{
+    fixture *f = *state;
+    const unsigned char *u = f->test_uuid;
+    result r = {0};
+    lv_domain_get_stats(f->conn, u, 0, params_cb, &r);
+    assert_int_equal(finish(&r), 0);
+    lv_params *p = (lv_params *)r.str;
+    assert_int_equal(pval(p, "state.state"), LV_DOMAIN_RUNNING);
+    assert_non_null(lv_params_get(p, "cpu.time"));
+    assert_int_equal(pval(p, "balloon.current"), 2097152);
+    assert_int_equal(pval(p, "balloon.maximum"), 8388608);
+    assert_int_equal(pval(p, "vcpu.current"), 2);
+    assert_int_equal(pval(p, "vcpu.1.state"), 1);
+    assert_int_equal(pval(p, "block.count"), 1);
+    assert_string_equal(lv_params_get(p, "block.0.name")->s, "vda");
+    assert_int_equal(pval(p, "net.count"), 1);
+    lv_params_free(p);
+
+    memset(&r, 0, sizeof(r));
+    lv_domain_get_stats(f->conn, u, LV_STATS_STATE, params_cb, &r);
+    assert_int_equal(finish(&r), 0);
+    p = (lv_params *)r.str;
+    assert_int_equal(p->count, 2);
+    lv_params_free(p);
+
+    memset(&r, 0, sizeof(r));
+    lv_domain_get_stats(f->conn, u, 1u << 20, params_cb, &r);
+    assert_int_equal(finish(&r), -1);
+    assert_int_equal(r.err.code, LV_ERR_INVALID_ARG);
+
+    memset(&r, 0, sizeof(r));
+    lv_domain_memory_stats(f->conn, u, 0, params_cb, &r);
+    assert_int_equal(finish(&r), 0);
+    p = (lv_params *)r.str;
+    assert_int_equal(pval(p, "actual"), 2097152);
+    assert_int_equal(pval(p, "rss"), 1048576);
+    lv_params_free(p);
+
+    memset(&r, 0, sizeof(r));
+    lv_domain_block_info(f->conn, u, "vda", 0, params_cb, &r);
+    assert_int_equal(finish(&r), 0);
+    p = (lv_params *)r.str;
+    assert_true(pval(p, "capacity") >= pval(p, "allocation"));
+    lv_params_free(p);
+    memset(&r, 0, sizeof(r));
+    lv_domain_block_info(f->conn, u, "hda", 0, params_cb, &r);
+    assert_int_equal(finish(&r), -1);
+    assert_non_null(strstr(r.err.message, "hda not assigned"));
+
+    /* Shut off: state only; no memory stats. */
+    assert_ok(op(lv_domain_destroy, f->conn, u, 0));
+    memset(&r, 0, sizeof(r));
+    lv_domain_get_stats(f->conn, u, 0, params_cb, &r);
+    assert_int_equal(finish(&r), 0);
+    p = (lv_params *)r.str;
+    assert_int_equal(pval(p, "state.state"), LV_DOMAIN_SHUTOFF);
+    assert_null(lv_params_get(p, "cpu.time"));
+    lv_params_free(p);
+    memset(&r, 0, sizeof(r));
+    lv_domain_memory_stats(f->conn, u, 0, params_cb, &r);
+    assert_int_equal(finish(&r), -1);
+    assert_int_equal(r.err.code, LV_ERR_OPERATION_INVALID);
+}
+
 static void test_shutdown_start_destroy(void **state)
 {
     fixture *f = *state;
@@ -1402,6 +1483,7 @@ int main(void)
         T(test_suspend_resume),
         T(test_shutdown_start_destroy),
         T(test_shutdown_wait_and_monitor),
+        T(test_stats),
         T(test_reboot_reset),
         T(test_reboot_on_reboot_destroy),
         T(test_cpu_time),
