@@ -4,17 +4,22 @@ Grouped commands:
 
  Domain Management (help keyword 'domain'):
     autostart                      autostart a domain
+    console                        connect to the guest console
     create                         create a domain from an XML file
     define                         define (but don't start) a domain from an XML file
     desc                           show or set domain's description or title
     destroy                        destroy (stop) a domain
+    domdisplay                     domain display connection URI
     domid                          convert a domain name or UUID to domain id
     domname                        convert a domain id or UUID to domain name
     domrename                      rename a domain
     domuuid                        convert a domain name or id to domain UUID
+    domxml-to-native               Convert domain XML to native config
     dumpxml                        domain information in XML
     edit                           edit XML configuration for a domain
+    event                          Domain Events
     list                           list domains
+    qemu-monitor-command           QEMU Monitor Command
     reboot                         reboot a domain
     reset                          reset a domain
     resume                         resume a domain
@@ -22,12 +27,19 @@ Grouped commands:
     start                          start a (previously defined) inactive domain
     suspend                        suspend a domain
     undefine                       undefine a domain
+    vncdisplay                     vnc display
 
  Domain Monitoring (help keyword 'monitor'):
+    domblkinfo                     domain block device size information
+    domblklist                     list all domain blocks
+    domiflist                      list all domain virtual interfaces
     dominfo                        domain information
+    dommemstat                     get memory statistics for a domain
     domstate                       domain state
+    domstats                       get statistics about one or multiple domains
 
  Host and Hypervisor (help keyword 'host'):
+    capabilities                   capabilities
     hostname                       print the hypervisor hostname
     nodeinfo                       node information
     uri                            print the hypervisor canonical URI
@@ -43,17 +55,22 @@ Grouped commands:
 $ help domain
  Domain Management (help keyword 'domain'):
     autostart                      autostart a domain
+    console                        connect to the guest console
     create                         create a domain from an XML file
     define                         define (but don't start) a domain from an XML file
     desc                           show or set domain's description or title
     destroy                        destroy (stop) a domain
+    domdisplay                     domain display connection URI
     domid                          convert a domain name or UUID to domain id
     domname                        convert a domain id or UUID to domain name
     domrename                      rename a domain
     domuuid                        convert a domain name or id to domain UUID
+    domxml-to-native               Convert domain XML to native config
     dumpxml                        domain information in XML
     edit                           edit XML configuration for a domain
+    event                          Domain Events
     list                           list domains
+    qemu-monitor-command           QEMU Monitor Command
     reboot                         reboot a domain
     reset                          reset a domain
     resume                         resume a domain
@@ -61,6 +78,7 @@ $ help domain
     start                          start a (previously defined) inactive domain
     suspend                        suspend a domain
     undefine                       undefine a domain
+    vncdisplay                     vnc display
 
 --- exit 0
 $ help start
@@ -68,13 +86,15 @@ $ help start
     start - start a (previously defined) inactive domain
 
   SYNOPSIS
-    start <domain> [--paused]
+    start <domain> [--console] [--paused]
 
   DESCRIPTION
-    Start a domain by a fresh boot.
+    Start a domain by a fresh boot. --console then attaches the terminal to its
+    serial console, as the `console` command does.
 
   OPTIONS
     [--domain] <string>  name of the inactive domain
+    --console        attach to console after creation
     --paused         leave the guest paused after creation
     --json           print the result as JSON
 
@@ -84,13 +104,15 @@ $ start --help
     start - start a (previously defined) inactive domain
 
   SYNOPSIS
-    start <domain> [--paused]
+    start <domain> [--console] [--paused]
 
   DESCRIPTION
-    Start a domain by a fresh boot.
+    Start a domain by a fresh boot. --console then attaches the terminal to its
+    serial console, as the `console` command does.
 
   OPTIONS
     [--domain] <string>  name of the inactive domain
+    --console        attach to console after creation
     --paused         leave the guest paused after creation
     --json           print the result as JSON
 

@@ -199,7 +199,7 @@ function M.run_words(words)
     render(cmd, ctx, data, opts)
     io.stdout:flush()
     if rawget(ctx, "failure") then M.fail(ctx.failure) end
-    return EXIT_OK
+    return rawget(ctx, "exit_status") or EXIT_OK
 end
 
 ---------------------------------------------------------------------------

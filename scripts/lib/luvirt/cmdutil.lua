@@ -42,7 +42,8 @@ end
 --- Declares a command that performs one action on a domain and prints
 --- virsh's message, e.g. action("start", "Domain '%s' started", ...).
 ---@param spec table  name, summary, description, message (format with the name),
----  method (Domain method), options (extra), call(dom, opts) (optional)
+---  method (Domain method), options (extra), call(dom, opts) (optional),
+---  after(ctx, dom, opts, data) (optional: runs after the action, returns the data)
 function M.action(spec)
     local options = { M.domain_option(spec.domain_help) }
     for _, o in ipairs(spec.options or {}) do options[#options + 1] = o end
@@ -56,14 +57,54 @@ function M.action(spec)
             local dom = ctx:domain(opts.domain)
             local name = dom:name()
             if spec.call then
-                ctx:check(spec.call(dom, opts))
+                ctx:check(spec.call(dom, opts, ctx))
             else
                 ctx:check(dom[spec.method](dom))
             end
-            return { domain = name, uuid = dom:uuid(), action = spec.action or spec.name,
-                     message = spec.message:format(name) }
+            local data = { domain = name, uuid = dom:uuid(), action = spec.action or spec.name,
+                           message = spec.message:format(name) }
+            if spec.after then return spec.after(ctx, dom, opts, data) end
+            return data
         end,
     }
+end
+
+--- Calls obj:method(...) and checks its result (ctx:check); a method this
+--- build's bindings lack is a NO_SUPPORT failure naming it, as virsh names the
+--- libvirt call a driver does not support.
+function M.call(ctx, obj, method, ...)
+    local fn = obj[method]
+    if fn == nil then
+        ctx:fail(("this function is not supported by the connection driver: %s"):format(method),
+                 "NO_SUPPORT")
+    end
+    return ctx:check(fn(obj, ...))
+end
+
+--- Bytes as virsh's vshPrettyCapacity shows them: "1.000 TiB", "512.000 MiB".
+function M.pretty_bytes(n)
+    local units = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" }
+    local v, i = n + 0.0, 1
+    while v >= 1024 and i < #units do
+        v = v / 1024
+        i = i + 1
+    end
+    return ("%.3f %s"):format(v, units[i])
+end
+
+--- Attaches the terminal to a running domain's serial console, with virsh's
+--- banner (not with -q or --json), until the escape character (^]) or the
+--- console closes; with stdin not a terminal, relays it until its end.
+function M.console(ctx, dom, opts)
+    if not dom:id() then ctx:fail("The domain is not running", "OPERATION_INVALID") end
+    if dom.console == nil then
+        ctx:fail("this function is not supported by the connection driver: console", "NO_SUPPORT")
+    end
+    if not ctx.quiet and not ctx.json then
+        ctx:out(("Connected to domain '%s'\nEscape character is ^] (Ctrl + ])\n"):format(dom:name()))
+        io.stdout:flush()
+    end
+    ctx:check(dom:console { force = opts.force or false })
 end
 
 --- "yes"/"no" as virsh prints booleans.
