@@ -17,7 +17,8 @@ const lv__xb_elem lv__dc_domain_elem = {
                    {.name = "id", .type = LV__XB_IGNORE}),
     .children = CHILDREN(
         TXT("name", STR, D, name), TXT("uuid", UUID, D, uuid), TXT("title", STR, D, title),
-        TXT("description", STR, D, description), CUSTOM("metadata", D, metadata, &lv__dc_metadata_custom),
+        TXT("description", STR, D, description),
+        CUSTOM("metadata", D, metadata, &lv__dc_metadata_custom),
         WHOLE("maxMemory", &lv__dc_max_memory_custom),
         CUSTOM("memory", D, memory_kib, &lv__dc_memory_custom),
         CUSTOM("currentMemory", D, current_memory_kib, &lv__dc_memory_custom),
