@@ -142,8 +142,11 @@ void lv__process_open(lua_State *L); /* adds luvirt.run_interactive */
 #define LV_CONNECTION_MT "luvirt.Connection"
 #define LV_DOMAIN_MT "luvirt.Domain"
 
+typedef struct lv_evhub lv_evhub;
+
 typedef struct lv_lconn {
-    lv_conn *conn; /* NULL once closed */
+    lv_conn *conn;  /* NULL once closed */
+    lv_evhub *hub;  /* events (l_events.c), created on the first subscription */
 } lv_lconn;
 
 void lv__connection_open_lib(lua_State *L);
@@ -154,5 +157,16 @@ void lv__domain_open_lib(lua_State *L);
 void lv__domain_push(lua_State *L, int conn_idx, const lv_domain_info *info);
 /* Pushes the info table dom:info() returns. */
 void lv__domain_info_push(lua_State *L, const lv_domain_info *info);
+/* The uuid of the Domain at idx (checked). */
+const unsigned char *lv__domain_uuid(lua_State *L, int idx);
+
+/* ---- l_events.c ---- */
+void lv__events_open_lib(lua_State *L); /* luvirt.Subscription */
+lv_evhub *lv__events_hub(lua_State *L, lv_lconn *lc);
+/* Cancels the hub's subscriptions and waiters; before the connection closes. */
+void lv__events_close(lv_evhub *hub);
+int lv__l_conn_on(lua_State *L);
+int lv__l_dom_on(lua_State *L);
+int lv__l_dom_wait_state(lua_State *L);
 
 #endif

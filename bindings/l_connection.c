@@ -23,6 +23,7 @@ static int push_new_conn(lua_State *L, lv_call *call)
 {
     lv_lconn *lc = lua_newuserdatauv(L, sizeof(*lc), 0);
     lc->conn = call->r.conn;
+    lc->hub = NULL;
     call->r.conn = NULL; /* now the userdata's */
     luaL_setmetatable(L, LV_CONNECTION_MT);
     return 1;
@@ -46,6 +47,10 @@ int lv__l_open(lua_State *L)
 static int l_conn_close(lua_State *L)
 {
     lv_lconn *lc = check_lconn(L, 1);
+    if (lc->hub) {
+        lv__events_close(lc->hub);
+        lc->hub = NULL;
+    }
     if (lc->conn) {
         lv_conn_close(lc->conn);
         lc->conn = NULL;
@@ -309,6 +314,7 @@ void lv__connection_open_lib(lua_State *L)
         {"domain", l_conn_domain},
         {"define", l_conn_define},
         {"create", l_conn_create},
+        {"on", lv__l_conn_on},
         {NULL, NULL},
     };
     static const luaL_Reg meta[] = {

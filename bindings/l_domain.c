@@ -27,6 +27,11 @@ static lv_conn *domain_conn(lua_State *L, int idx)
     return c;
 }
 
+const unsigned char *lv__domain_uuid(lua_State *L, int idx)
+{
+    return check_domain(L, idx)->uuid;
+}
+
 void lv__domain_push(lua_State *L, int conn_idx, const lv_domain_info *info)
 {
     conn_idx = lua_absindex(L, conn_idx);
@@ -482,6 +487,8 @@ void lv__domain_open_lib(lua_State *L)
         {"stats", l_dom_stats},
         {"memory_stats", l_dom_memory_stats},
         {"block_info", l_dom_block_info},
+        {"on", lv__l_dom_on},
+        {"wait_state", lv__l_dom_wait_state},
         {"qemu_monitor_command", l_dom_qemu_monitor_command},
         {NULL, NULL},
     };

@@ -85,6 +85,7 @@ void lv_conn_close(lv_conn *conn)
 {
     if (!conn)
         return;
+    lv_conn_set_domain_event_handler(conn, NULL, NULL);
     conn->driver->close(conn);
     free_conn(conn);
 }
@@ -92,6 +93,21 @@ void lv_conn_close(lv_conn *conn)
 bool lv_conn_is_readonly(const lv_conn *conn)
 {
     return conn->flags & LV_CONNECT_READONLY;
+}
+
+void lv_conn_set_domain_event_handler(lv_conn *conn, lv_domain_event_cb cb, void *opaque)
+{
+    bool was = conn->event_cb != NULL;
+    conn->event_cb = cb;
+    conn->event_opaque = opaque;
+    if (was != (cb != NULL) && conn->driver->watch_events)
+        conn->driver->watch_events(conn, cb != NULL);
+}
+
+void lv_conn_emit_domain_event(lv_conn *conn, const lv_domain_info *dom, int event, int detail)
+{
+    if (conn && conn->event_cb)
+        conn->event_cb(conn->event_opaque, conn, dom, event, detail);
 }
 
 /* ---- checked dispatch --------------------------------------------------- */

@@ -101,6 +101,47 @@ void lv_domain_info_clear(lv_domain_info *info);
 void lv_domain_info_free(lv_domain_info *info);
 void lv_domain_list_free(lv_domain_list *list);
 
+/* ---- lifecycle events --------------------------------------------------- */
+
+/* libvirt's lifecycle events (VIR_DOMAIN_EVENT_*) with their details, plus its
+ * separate reboot event as LV_EVENT_REBOOT (detail 0). */
+typedef enum lv_event {
+    LV_EVENT_DEFINED = 0, /* added 0, updated 1, renamed 2 */
+    LV_EVENT_UNDEFINED,   /* removed 0, renamed 1 */
+    LV_EVENT_STARTED,     /* booted 0 */
+    LV_EVENT_SUSPENDED,   /* paused 0, ioerror 2 */
+    LV_EVENT_RESUMED,     /* unpaused 0 */
+    LV_EVENT_STOPPED,     /* shutdown 0, destroyed 1, crashed 2, failed 5 */
+    LV_EVENT_SHUTDOWN,    /* finished 0 */
+    LV_EVENT_PMSUSPENDED, /* memory 0 */
+    LV_EVENT_CRASHED,     /* panicked 0 */
+    LV_EVENT_REBOOT,
+    LV_EVENT__COUNT
+} lv_event;
+
+enum {
+    LV_EVENT_DEFINED_ADDED = 0,
+    LV_EVENT_DEFINED_UPDATED = 1,
+    LV_EVENT_DEFINED_RENAMED = 2,
+    LV_EVENT_UNDEFINED_REMOVED = 0,
+    LV_EVENT_UNDEFINED_RENAMED = 1,
+    LV_EVENT_STARTED_BOOTED = 0,
+    LV_EVENT_SUSPENDED_PAUSED = 0,
+    LV_EVENT_SUSPENDED_IOERROR = 2,
+    LV_EVENT_RESUMED_UNPAUSED = 0,
+    LV_EVENT_STOPPED_SHUTDOWN = 0,
+    LV_EVENT_STOPPED_DESTROYED = 1,
+    LV_EVENT_STOPPED_CRASHED = 2,
+    LV_EVENT_STOPPED_FAILED = 5,
+    LV_EVENT_SHUTDOWN_FINISHED = 0,
+    LV_EVENT_CRASHED_PANICKED = 0,
+};
+
+/* "defined", "stopped", "reboot"... and the detail as virsh event prints it
+ * ("added", "destroyed"); "unknown" when out of range. */
+const char *lv_event_string(int event);
+const char *lv_event_detail_string(int event, int detail);
+
 /* ---- callbacks ---------------------------------------------------------- */
 
 typedef void (*lv_done_cb)(void *opaque, const lv_error *err);
@@ -114,6 +155,10 @@ typedef void (*lv_node_cb)(void *opaque, const lv_node_info *info, const lv_erro
 typedef void (*lv_version_cb)(void *opaque, const lv_version_info *info, const lv_error *err);
 /* Takes ownership of params (NULL on error). */
 typedef void (*lv_params_cb)(void *opaque, lv_params *params, const lv_error *err);
+/* A lifecycle event of a domain. dom (borrowed, valid during the call) is the
+ * domain as it is after the change. */
+typedef void (*lv_domain_event_cb)(void *opaque, lv_conn *conn, const lv_domain_info *dom,
+                                   int event, int detail);
 
 /* ---- flags -------------------------------------------------------------- */
 
@@ -252,6 +297,11 @@ struct lv_driver {
     void (*version)(lv_conn *c, lv_version_cb cb, void *opaque);
     void (*node_info)(lv_conn *c, lv_node_cb cb, void *opaque);
     void (*capabilities)(lv_conn *c, lv_string_cb cb, void *opaque);
+    /* Starts (on) or stops watching for changes made elsewhere, so events can be
+     * emitted; called when an event handler is set or removed. May be NULL (the
+     * driver emits for its own operations only). While off, nothing of it may
+     * keep the loop alive. */
+    void (*watch_events)(lv_conn *conn, bool on);
     const lv_domain_driver *domain;
 };
 
@@ -262,6 +312,8 @@ struct lv_conn {
     char *uri_string; /* canonical */
     unsigned flags;   /* LV_CONNECT_* */
     void *priv;       /* the driver's */
+    lv_domain_event_cb event_cb; /* lv_conn_set_domain_event_handler */
+    void *event_opaque;
 };
 
 /* ---- entry points used by the bindings ---------------------------------- */
@@ -275,6 +327,13 @@ void lv_conn_open(uv_loop_t *loop, const char *uri, unsigned flags, lv_conn_cb c
                   void *opaque);
 void lv_conn_close(lv_conn *conn);
 bool lv_conn_is_readonly(const lv_conn *conn);
+
+/* One lifecycle event handler per connection (NULL: none). While one is set,
+ * the driver watches for changes made by other processes too (qemu: the run
+ * and config folders) and holds the loop; without one nothing of it does. */
+void lv_conn_set_domain_event_handler(lv_conn *conn, lv_domain_event_cb cb, void *opaque);
+/* For drivers: hands an event to the connection's handler, if any. */
+void lv_conn_emit_domain_event(lv_conn *conn, const lv_domain_info *dom, int event, int detail);
 
 void lv_conn_hostname(lv_conn *c, lv_string_cb cb, void *opaque);
 void lv_conn_version(lv_conn *c, lv_version_cb cb, void *opaque);

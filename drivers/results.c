@@ -103,3 +103,42 @@ const lv_param *lv_params_get(const lv_params *p, const char *key)
             return &p->items[i];
     return NULL;
 }
+
+static const char *const event_names[LV_EVENT__COUNT] = {
+    "defined", "undefined", "started", "suspended", "resumed",
+    "stopped", "shutdown",  "pmsuspended", "crashed", "reboot",
+};
+
+/* As virsh event prints them (libvirt's virshDomainEvent*Strings). */
+static const char *const *const detail_names[LV_EVENT__COUNT] = {
+    (const char *const[]){"added", "updated", "renamed", "from snapshot", NULL},
+    (const char *const[]){"removed", "renamed", NULL},
+    (const char *const[]){"booted", "migrated", "restored", "from snapshot", "wakeup", NULL},
+    (const char *const[]){"paused", "migrated", "ioerror", "watchdog", "restored",
+                          "from snapshot", "api error", "postcopy", "postcopy failed", NULL},
+    (const char *const[]){"unpaused", "migrated", "from snapshot", "postcopy", NULL},
+    (const char *const[]){"shutdown", "destroyed", "crashed", "migrated", "saved", "failed",
+                          "from snapshot", NULL},
+    (const char *const[]){"finished", "guest", "host", NULL},
+    (const char *const[]){"memory", "disk", NULL},
+    (const char *const[]){"panicked", "crashloaded", NULL},
+    (const char *const[]){"", NULL},
+};
+
+const char *lv_event_string(int event)
+{
+    if (event < 0 || event >= LV_EVENT__COUNT)
+        return "unknown";
+    return event_names[event];
+}
+
+const char *lv_event_detail_string(int event, int detail)
+{
+    if (event < 0 || event >= LV_EVENT__COUNT || detail < 0)
+        return "unknown";
+    const char *const *names = detail_names[event];
+    for (int i = 0; names[i]; i++)
+        if (i == detail)
+            return names[i];
+    return "unknown";
+}

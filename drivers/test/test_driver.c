@@ -40,6 +40,22 @@ static bool test_probe(const lv_uri *uri)
     return uri->scheme && strcmp(uri->scheme, "test") == 0 && !uri->transport && !uri->host;
 }
 
+static void add_conn(lv__test_state *st, lv_conn *conn)
+{
+    st->conns = lv_realloc(st->conns, (st->nconns + 1) * sizeof(*st->conns));
+    st->conns[st->nconns++] = conn;
+}
+
+static void remove_conn(lv__test_state *st, lv_conn *conn)
+{
+    for (size_t i = 0; i < st->nconns; i++) {
+        if (st->conns[i] == conn) {
+            st->conns[i] = st->conns[--st->nconns];
+            return;
+        }
+    }
+}
+
 static void test_open(lv_conn *conn, lv_done_cb cb, void *opaque)
 {
     lv_error err = {0};
@@ -63,6 +79,7 @@ static void test_open(lv_conn *conn, lv_done_cb cb, void *opaque)
             default_state = st;
         }
         conn->priv = default_state;
+        add_conn(default_state, conn);
         cb(opaque, NULL);
         return;
     }
@@ -81,6 +98,7 @@ static void test_open(lv_conn *conn, lv_done_cb cb, void *opaque)
         return;
     }
     conn->priv = st;
+    add_conn(st, conn);
     cb(opaque, NULL);
 }
 
@@ -88,6 +106,8 @@ static void test_close(lv_conn *conn)
 {
     lv__test_state *st = state_of(conn);
     conn->priv = NULL;
+    if (st)
+        remove_conn(st, conn);
     if (!st || --st->refs > 0)
         return;
     if (st == default_state)
@@ -220,6 +240,41 @@ static lv_domain_info *make_info(const lv__test_dom *d)
     lv_domain_info *info = LV_NEW(lv_domain_info);
     fill_info(info, d);
     return info;
+}
+
+/* ---- events: every change goes to every connection of the state ---------- */
+
+static void emit_info(lv__test_state *st, const lv_domain_info *info, int event, int detail)
+{
+    for (size_t i = 0; i < st->nconns; i++)
+        lv_conn_emit_domain_event(st->conns[i], info, event, detail);
+}
+
+static void emit(lv__test_state *st, const lv__test_dom *d, int event, int detail)
+{
+    if (st->nconns == 0)
+        return;
+    lv_domain_info *info = make_info(d);
+    emit_info(st, info, event, detail);
+    lv_domain_info_free(info);
+}
+
+/* Ends an active domain (lv__test_dom_end) and says so: a guest shutdown is
+ * shutdown/finished then stopped/shutdown, as libvirt. */
+static void end_and_emit(lv__test_state *st, lv__test_dom *d, int reason)
+{
+    lv_domain_info *info = make_info(d);
+    lv__test_dom_end(st, d, reason);
+    info->state = LV_DOMAIN_SHUTOFF;
+    info->reason = reason;
+    info->id = -1;
+    info->cpu_time_ns = 0;
+    if (reason == LV_SHUTOFF_SHUTDOWN)
+        emit_info(st, info, LV_EVENT_SHUTDOWN, LV_EVENT_SHUTDOWN_FINISHED);
+    emit_info(st, info, LV_EVENT_STOPPED,
+              reason == LV_SHUTOFF_DESTROYED ? LV_EVENT_STOPPED_DESTROYED
+                                             : LV_EVENT_STOPPED_SHUTDOWN);
+    lv_domain_info_free(info);
 }
 
 /* The one-line refusal for an operation that needs the domain in `want`. */
@@ -394,8 +449,11 @@ static void test_define_xml(lv_conn *c, const char *xml, unsigned flags, lv_doma
     if (d) {
         /* The new persistent definition; for an active domain, the next boot's
          * (and a transient one becomes persistent). */
+        bool was_persistent = d->persistent_def != NULL;
         lv_domain_def_free(d->persistent_def);
         d->persistent_def = def;
+        emit(st, d, LV_EVENT_DEFINED,
+             was_persistent ? LV_EVENT_DEFINED_UPDATED : LV_EVENT_DEFINED_ADDED);
     } else {
         d = LV_NEW(lv__test_dom);
         d->persistent_def = def;
@@ -403,6 +461,7 @@ static void test_define_xml(lv_conn *c, const char *xml, unsigned flags, lv_doma
         d->state = LV_DOMAIN_SHUTOFF;
         d->reason = LV_SHUTOFF_UNKNOWN;
         lv__test_add_dom(st, d);
+        emit(st, d, LV_EVENT_DEFINED, LV_EVENT_DEFINED_ADDED);
     }
     cb(opaque, make_info(d), NULL);
 }
@@ -441,6 +500,9 @@ static void test_create_xml(lv_conn *c, const char *xml, unsigned flags, lv_doma
         lv__test_dom_begin(st, d, LV_DOMAIN_PAUSED, LV_PAUSED_USER);
     else
         lv__test_dom_begin(st, d, LV_DOMAIN_RUNNING, LV_RUNNING_BOOTED);
+    emit(st, d, LV_EVENT_STARTED, LV_EVENT_STARTED_BOOTED);
+    if (flags & LV_START_PAUSED)
+        emit(st, d, LV_EVENT_SUSPENDED, LV_EVENT_SUSPENDED_PAUSED);
     cb(opaque, make_info(d), NULL);
 }
 
@@ -476,8 +538,13 @@ static void test_undefine(lv_conn *c, const unsigned char *uuid, unsigned flags,
         lv_domain_def_free(d->persistent_def);
         d->persistent_def = NULL;
         d->autostart = false;
+        emit(state_of(c), d, LV_EVENT_UNDEFINED, LV_EVENT_UNDEFINED_REMOVED);
     } else {
+        lv_domain_info *info = make_info(d);
+        info->persistent = false;
         lv__test_remove_dom(state_of(c), d);
+        emit_info(state_of(c), info, LV_EVENT_UNDEFINED, LV_EVENT_UNDEFINED_REMOVED);
+        lv_domain_info_free(info);
     }
     cb(opaque, NULL);
 }
@@ -498,6 +565,9 @@ static void test_start(lv_conn *c, const unsigned char *uuid, unsigned flags, lv
         lv__test_dom_begin(state_of(c), d, LV_DOMAIN_PAUSED, LV_PAUSED_USER);
     else
         lv__test_dom_begin(state_of(c), d, LV_DOMAIN_RUNNING, LV_RUNNING_BOOTED);
+    emit(state_of(c), d, LV_EVENT_STARTED, LV_EVENT_STARTED_BOOTED);
+    if (flags & LV_START_PAUSED)
+        emit(state_of(c), d, LV_EVENT_SUSPENDED, LV_EVENT_SUSPENDED_PAUSED);
     cb(opaque, NULL);
 }
 
@@ -515,7 +585,7 @@ static void test_shutdown(lv_conn *c, const unsigned char *uuid, unsigned flags,
         cb(opaque, &err);
         return;
     }
-    lv__test_dom_end(state_of(c), d, LV_SHUTOFF_SHUTDOWN);
+    end_and_emit(state_of(c), d, LV_SHUTOFF_SHUTDOWN);
     cb(opaque, NULL);
 }
 
@@ -531,7 +601,7 @@ static void test_destroy(lv_conn *c, const unsigned char *uuid, unsigned flags, 
         cb(opaque, &err);
         return;
     }
-    lv__test_dom_end(state_of(c), d, LV_SHUTOFF_DESTROYED);
+    end_and_emit(state_of(c), d, LV_SHUTOFF_DESTROYED);
     cb(opaque, NULL);
 }
 
@@ -551,8 +621,9 @@ static void test_reboot(lv_conn *c, const unsigned char *uuid, unsigned flags, l
      * default) boots again in the same "process", same id and live definition;
      * "destroy" and "preserve" end it as a guest shutdown does. */
     const char *action = d->live_def->on_reboot;
+    emit(state_of(c), d, LV_EVENT_REBOOT, 0);
     if (action && (strcmp(action, "destroy") == 0 || strcmp(action, "preserve") == 0))
-        lv__test_dom_end(state_of(c), d, LV_SHUTOFF_SHUTDOWN);
+        end_and_emit(state_of(c), d, LV_SHUTOFF_SHUTDOWN);
     else
         lv__test_dom_set_state(d, LV_DOMAIN_RUNNING, LV_RUNNING_BOOTED);
     cb(opaque, NULL);
@@ -591,6 +662,7 @@ static void test_suspend(lv_conn *c, const unsigned char *uuid, unsigned flags, 
         return;
     }
     lv__test_dom_set_state(d, LV_DOMAIN_PAUSED, LV_PAUSED_USER);
+    emit(state_of(c), d, LV_EVENT_SUSPENDED, LV_EVENT_SUSPENDED_PAUSED);
     cb(opaque, NULL);
 }
 
@@ -607,6 +679,7 @@ static void test_resume(lv_conn *c, const unsigned char *uuid, unsigned flags, l
         return;
     }
     lv__test_dom_set_state(d, LV_DOMAIN_RUNNING, LV_RUNNING_UNPAUSED);
+    emit(state_of(c), d, LV_EVENT_RESUMED, LV_EVENT_RESUMED_UNPAUSED);
     cb(opaque, NULL);
 }
 
@@ -727,8 +800,13 @@ static void test_rename(lv_conn *c, const unsigned char *uuid, const char *new_n
     } else if (lv__test_find_name(state_of(c), new_name)) {
         lv_error_set(&err, LV_ERR_DUPLICATE, "domain '%s' already exists", new_name);
     } else {
+        lv_domain_info *old = make_info(d);
+        old->persistent = false;
         free(d->persistent_def->name);
         d->persistent_def->name = lv_strdup(new_name);
+        emit_info(state_of(c), old, LV_EVENT_UNDEFINED, LV_EVENT_UNDEFINED_RENAMED);
+        lv_domain_info_free(old);
+        emit(state_of(c), d, LV_EVENT_DEFINED, LV_EVENT_DEFINED_RENAMED);
         cb(opaque, NULL);
         return;
     }

@@ -43,6 +43,8 @@ typedef struct lv__test_state {
     size_t nnets;
     lv__test_obj *pools;
     size_t npools;
+    lv_conn **conns; /* the open connections sharing this state (their events) */
+    size_t nconns;
 } lv__test_state;
 
 /* The definition that describes the domain now: live when active. */

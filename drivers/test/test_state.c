@@ -43,6 +43,7 @@ void lv__test_state_free(lv__test_state *st)
     for (size_t i = 0; i < st->npools; i++)
         obj_clear(&st->pools[i]);
     free(st->pools);
+    free(st->conns);
     free(st);
 }
 

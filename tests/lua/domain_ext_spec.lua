@@ -82,3 +82,104 @@ describe("stats of a test:///default domain", function()
         assert.matches("hdz", msg)
     end)
 end)
+
+describe("lifecycle events on test:///default", function()
+    local conn
+    local function xml(name)
+        return ([[<domain type='test'><name>%s</name><memory unit='MiB'>64</memory>
+<vcpu>1</vcpu><os><type>hvm</type></os></domain>]]):format(name)
+    end
+    before_each(function() conn = assert(luvirt.open("test:///default")) end)
+    after_each(function()
+        local d = conn:domain("ev1")
+        if d then
+            if d:state() ~= "shutoff" then d:destroy() end
+            d:undefine()
+        end
+        conn:close()
+    end)
+
+    it("arrive as new tasks, in order, for every change", function()
+        local seen, calls = {}, 0
+        local sub = conn:on("lifecycle", function(dom, event, detail)
+            seen[#seen + 1] = dom:name() .. " " .. event .. " " .. detail
+            -- a handler may call the API: it runs as its own task
+            calls = calls + 1
+            dom:state()
+        end)
+        local dom = assert(conn:define(xml("ev1")))
+        assert(dom:start())
+        assert(dom:suspend())
+        assert(dom:resume())
+        assert(dom:reboot())
+        assert(dom:shutdown())
+        assert(dom:start{paused = true})
+        assert(dom:destroy())
+        assert(dom:rename("ev2"))
+        assert(dom:rename("ev1"))
+        assert(dom:undefine())
+        luvirt.sleep(10)
+        sub:cancel()
+        assert.same({
+            "ev1 defined added", "ev1 started booted", "ev1 suspended paused",
+            "ev1 resumed unpaused", "ev1 reboot ", "ev1 shutdown finished",
+            "ev1 stopped shutdown", "ev1 started booted", "ev1 suspended paused",
+            "ev1 stopped destroyed", "ev1 undefined renamed", "ev2 defined renamed",
+            "ev2 undefined renamed", "ev1 defined renamed", "ev1 undefined removed",
+        }, seen)
+        assert.is_false(sub:active())
+        assert.equal(15, calls)
+        -- cancelled: nothing more
+        assert(conn:define(xml("ev1")))
+        luvirt.sleep(10)
+        assert.equal(15, #seen)
+    end)
+
+    it("dom:on sees only its domain; cancel stops it", function()
+        local dom = assert(conn:define(xml("ev1")))
+        local test = assert(conn:domain("test"))
+        local seen = {}
+        local sub = dom:on("lifecycle", function(d, event) seen[#seen + 1] = d:name() .. " " .. event end)
+        assert(test:suspend())
+        assert(test:resume())
+        assert(dom:start())
+        luvirt.sleep(5)
+        sub:cancel()
+        assert(dom:destroy())
+        luvirt.sleep(5)
+        assert.same({"ev1 started"}, seen)
+        assert.has_error(function() dom:on("nope", function() end) end)
+        assert.has_error(function() dom:on("lifecycle", "notafunction") end)
+    end)
+
+    it("wait_state returns at once, on a change, or times out", function()
+        local dom = assert(conn:define(xml("ev1")))
+        assert.is_true(dom:wait_state("shutoff"))
+        local t = luvirt.spawn(function() return dom:wait_state("running", 5000) end)
+        luvirt.sleep(5)
+        assert.equal("waiting", t:status())
+        assert(dom:start())
+        assert.is_true(t:wait())
+        local ok, msg, code = dom:wait_state("paused", 30)
+        assert.is_nil(ok)
+        assert.equal("TIMEOUT", code)
+        assert.matches("timed out after 30 ms", msg)
+        assert.has_error(function() dom:wait_state("sideways") end)
+        -- a cancelled waiter goes away cleanly
+        local t2 = luvirt.spawn(function() return dom:wait_state("paused") end)
+        luvirt.sleep(5)
+        t2:cancel()
+        assert.equal("cancelled", t2:status())
+    end)
+
+    it("closing the connection ends its subscriptions", function()
+        local c2 = assert(luvirt.open("test:///default"))
+        local n = 0
+        local sub = c2:on("lifecycle", function() n = n + 1 end)
+        c2:close()
+        assert.is_false(sub:active())
+        assert(conn:define(xml("ev1")))
+        luvirt.sleep(5)
+        assert.equal(0, n)
+    end)
+end)

@@ -620,6 +620,54 @@ static void test_stats(void **state)
     assert_int_equal(r.err.code, LV_ERR_OPERATION_INVALID);
 }
 
+typedef struct ev_log {
+    char text[2048];
+    int n;
+} ev_log;
+
+static void on_event(void *opaque, lv_conn *conn, const lv_domain_info *dom, int event,
+                     int detail)
+{
+    (void)conn;
+    ev_log *log = opaque;
+    size_t len = strlen(log->text);
+    snprintf(log->text + len, sizeof(log->text) - len, "%s%s %s/%s", len ? "; " : "", dom->name,
+             lv_event_string(event), lv_event_detail_string(event, detail));
+    log->n++;
+}
+
+/* Every change is an event, on every connection sharing the state. */
+static void test_events(void **state)
+{
+    fixture *f = *state;
+    ev_log a = {0}, b = {0};
+    lv_conn *other = NULL;
+    assert_int_equal(conn_open("test:///default", 0, &other), 0);
+    lv_conn_set_domain_event_handler(f->conn, on_event, &a);
+    lv_conn_set_domain_event_handler(other, on_event, &b);
+    const unsigned char *u = f->test_uuid;
+    assert_ok(op(lv_domain_suspend, f->conn, u, 0));
+    assert_ok(op(lv_domain_resume, f->conn, u, 0));
+    assert_ok(op(lv_domain_shutdown, f->conn, u, 0));
+    assert_ok(op(lv_domain_start, other, u, LV_START_PAUSED));
+    assert_ok(op(lv_domain_destroy, f->conn, u, 0));
+    assert_string_equal(a.text, "test suspended/paused; test resumed/unpaused; "
+                                "test shutdown/finished; test stopped/shutdown; "
+                                "test started/booted; test suspended/paused; "
+                                "test stopped/destroyed");
+    assert_string_equal(a.text, b.text);
+    lv_conn_set_domain_event_handler(other, NULL, NULL);
+    assert_ok(op(lv_domain_start, f->conn, u, 0));
+    assert_int_equal(b.n, 7);
+    assert_int_equal(a.n, 8);
+    lv_conn_close(other);
+    assert_ok(op(lv_domain_reboot, f->conn, u, 0));
+    assert_int_equal(a.n, 9);
+    assert_string_equal(lv_event_detail_string(LV_EVENT_STOPPED, 99), "unknown");
+    assert_string_equal(lv_event_string(-1), "unknown");
+    lv_conn_set_domain_event_handler(f->conn, NULL, NULL);
+}
+
 static void test_shutdown_start_destroy(void **state)
 {
     fixture *f = *state;
@@ -1484,6 +1532,7 @@ int main(void)
         T(test_shutdown_start_destroy),
         T(test_shutdown_wait_and_monitor),
         T(test_stats),
+        T(test_events),
         T(test_reboot_reset),
         T(test_reboot_on_reboot_destroy),
         T(test_cpu_time),
