@@ -53,6 +53,7 @@ static void qemu_close(lv_conn *conn)
     if (!st)
         return;
     lv__qemu_run_close(st);
+    lv__qemu_watch_events(conn, false);
     for (size_t i = 0; i < st->ndoms; i++)
         lv__qemu_dom_free(st->doms[i]);
     free(st->doms);
@@ -682,5 +683,6 @@ const lv_driver lv_qemu_driver = {
     .version = lv__qemu_version,
     .node_info = qemu_node_info,
     .capabilities = lv__qemu_capabilities,
+    .watch_events = lv__qemu_watch_events,
     .domain = &qemu_domain_driver,
 };

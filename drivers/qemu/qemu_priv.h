@@ -116,6 +116,7 @@ typedef struct lv__qemu_state {
     lv__qemu_dom **doms;
     size_t ndoms, cap_doms;
     struct lv__qemu_op *ops; /* pending asynchronous operations */
+    struct lv__qemu_watch *watch; /* while an event handler is set (qemu_events.c) */
     bool closing;
 } lv__qemu_state;
 
@@ -146,5 +147,11 @@ void lv__qemu_dom_free(lv__qemu_dom *d);
 void lv__qemu_cleanup_runtime(const lv__qemu_paths *p, const char *name, int reason);
 /* The next domain id of this scope (RUN/ids, under flock). */
 int lv__qemu_next_id(const lv__qemu_paths *p, lv_error *err);
+
+/* qemu_events.c */
+void lv__qemu_watch_events(lv_conn *conn, bool on);
+/* Rescans soon and emits what changed (after an operation of this connection). */
+void lv__qemu_watch_poke(lv__qemu_state *st);
+void lv__qemu_emit_reboot(lv__qemu_state *st, const unsigned char *uuid);
 
 #endif

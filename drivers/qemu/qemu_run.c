@@ -210,8 +210,14 @@ static void op_complete(lv__qemu_op *op, const lv_error *err)
     lv__qemu_state *st = op->st;
     unsigned char uuid[LV_UUID_LEN];
     memcpy(uuid, op->uuid, LV_UUID_LEN);
+    bool rebooted = op->reboot && !err;
     if (op->handles == 0)
         op_free(op);
+    if (st && !err) {
+        if (rebooted)
+            lv__qemu_emit_reboot(st, uuid);
+        lv__qemu_watch_poke(st);
+    }
     if (batch_cb) {
         batch_cb(opaque, replies, err ? 0 : nbatch, err);
         for (size_t i = 0; i < nbatch; i++)

@@ -8,10 +8,14 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/files.h"
+
+extern char **environ;
 
 static char root[128];
 static char uri[256];
@@ -224,6 +228,99 @@ static void test_stats(void **state)
     lv_conn_close(c);
 }
 
+/* ---- events ------------------------------------------------------------- */
+
+typedef struct ev_log {
+    char text[4096];
+} ev_log;
+
+static void on_event(void *opaque, lv_conn *conn, const lv_domain_info *dom, int event,
+                     int detail)
+{
+    (void)conn;
+    ev_log *log = opaque;
+    size_t len = strlen(log->text);
+    snprintf(log->text + len, sizeof(log->text) - len, "%s %s/%s; ", dom->name,
+             lv_event_string(event), lv_event_detail_string(event, detail));
+}
+
+/* Runs the loop until the log holds needle. */
+static void wait_event(ev_log *log, const char *needle, unsigned ms)
+{
+    double t0 = now_ms();
+    while (!strstr(log->text, needle)) {
+        if (now_ms() - t0 > ms)
+            fail_msg("no event '%s' within %u ms; got: %s", needle, ms, log->text);
+        uv_run(&loop, UV_RUN_NOWAIT);
+        usleep(2000);
+    }
+}
+
+/* `luvirt -c URI a1 a2`: another process. */
+static int run_luvirt(const char *a1, const char *a2)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    char *argv[] = {(char *)LUVIRT_BIN, "-c", uri, (char *)a1, (char *)a2, NULL};
+    pid_t pid;
+    assert_int_equal(posix_spawn(&pid, LUVIRT_BIN, &fa, NULL, argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    int status;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void test_events(void **state)
+{
+    (void)state;
+    char disk[256];
+    snprintf(disk, sizeof(disk), "%s/d.raw", root);
+    lv_conn *c = open_ok(uri);
+    ev_log log = {0};
+    lv_conn_set_domain_event_handler(c, on_event, &log);
+    lv_domain_info *info = NULL;
+    assert_ok(define(c, guest_xml("e1", disk), &info));
+    unsigned char uuid[LV_UUID_LEN];
+    memcpy(uuid, info->uuid, LV_UUID_LEN);
+    lv_domain_info_free(info);
+    wait_event(&log, "e1 defined/added;", 2000);
+
+    /* Its own operations. */
+    assert_ok(op(lv_domain_start, c, uuid, 0));
+    wait_event(&log, "e1 started/booted;", 2000);
+    wait_ready("e1", 1);
+    assert_ok(op(lv_domain_suspend, c, uuid, 0));
+    wait_event(&log, "e1 suspended/paused;", 2000);
+    assert_ok(op(lv_domain_resume, c, uuid, 0));
+    wait_event(&log, "e1 resumed/unpaused;", 2000);
+
+    /* Another process's. */
+    log.text[0] = '\0';
+    assert_int_equal(run_luvirt("suspend", "e1"), 0);
+    wait_event(&log, "e1 suspended/paused;", 3000);
+    assert_int_equal(run_luvirt("resume", "e1"), 0);
+    wait_event(&log, "e1 resumed/unpaused;", 3000);
+    assert_int_equal(run_luvirt("shutdown", "e1"), 0);
+    wait_event(&log, "e1 shutdown/finished; e1 stopped/shutdown;", 20000);
+    assert_int_equal(state_of(c, "e1", NULL), LV_DOMAIN_SHUTOFF);
+
+    log.text[0] = '\0';
+    assert_int_equal(run_luvirt("start", "e1"), 0);
+    wait_event(&log, "e1 started/booted;", 3000);
+    assert_int_equal(run_luvirt("destroy", "e1"), 0);
+    wait_event(&log, "e1 stopped/destroyed;", 3000);
+    assert_int_equal(run_luvirt("undefine", "e1"), 0);
+    wait_event(&log, "e1 undefined/removed;", 3000);
+
+    /* No handler, no watcher: nothing of the connection holds the loop. */
+    lv_conn_set_domain_event_handler(c, NULL, NULL);
+    for (int i = 0; i < 10; i++)
+        uv_run(&loop, UV_RUN_NOWAIT);
+    assert_false(uv_loop_alive(&loop));
+    lv_conn_close(c);
+}
+
 int main(void)
 {
     const char *dir = getenv("LUVIRT_GUEST_DIR");
@@ -248,6 +345,7 @@ int main(void)
     uv_loop_init(&loop);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stats),
+        cmocka_unit_test(test_events),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     /* Whatever a failed test left running goes. */
