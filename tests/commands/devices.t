@@ -54,6 +54,7 @@ $ domblklist nosuch
 --- stderr
 error: domain 'nosuch' not found
 --- exit 1
+# vnc1 listens on 127.0.0.1:5901, vnc2 on 0.0.0.0:5900
 $ -e "define @DATA@/vnc1.xml; define @DATA@/vnc2.xml; vncdisplay vnc1; start vnc1; start vnc2; vncdisplay vnc1; domdisplay vnc1; vncdisplay vnc2; domdisplay vnc2; domdisplay --all vnc1; domdisplay --type spice vnc1"
 Domain 'vnc1' defined from @DATA@/vnc1.xml
 
