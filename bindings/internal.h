@@ -169,4 +169,8 @@ int lv__l_conn_on(lua_State *L);
 int lv__l_dom_on(lua_State *L);
 int lv__l_dom_wait_state(lua_State *L);
 
+/* ---- l_console.c ---- */
+int lv__l_dom_console(lua_State *L);
+int lv__l_dom_console_log(lua_State *L);
+
 #endif

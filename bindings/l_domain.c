@@ -489,6 +489,8 @@ void lv__domain_open_lib(lua_State *L)
         {"block_info", l_dom_block_info},
         {"on", lv__l_dom_on},
         {"wait_state", lv__l_dom_wait_state},
+        {"console", lv__l_dom_console},
+        {"console_log", lv__l_dom_console_log},
         {"qemu_monitor_command", l_dom_qemu_monitor_command},
         {NULL, NULL},
     };

@@ -288,3 +288,17 @@ void lv_domain_block_info(lv_conn *c, const unsigned char *uuid, const char *dis
     }
     DOM(c)->block_info(c, uuid, disk, flags, cb, opaque);
 }
+
+void lv_domain_open_console(lv_conn *c, const unsigned char *uuid, const char *dev,
+                            unsigned flags, lv_console_cb cb, void *opaque)
+{
+    CHECK(cb(opaque, NULL, &err_), DOMFN(c, open_console), "console", true);
+    DOM(c)->open_console(c, uuid, dev, flags, cb, opaque);
+}
+
+void lv_domain_console_log(lv_conn *c, const unsigned char *uuid, lv_string_cb cb,
+                           void *opaque)
+{
+    CHECK(cb(opaque, NULL, &err_), DOMFN(c, console_log), "console log", false);
+    DOM(c)->console_log(c, uuid, cb, opaque);
+}

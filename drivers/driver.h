@@ -97,6 +97,15 @@ void lv_params_add_string(lv_params *p, const char *v, const char *key, ...)
     __attribute__((format(printf, 3, 4)));
 const lv_param *lv_params_get(const lv_params *p, const char *key);
 
+/* An open serial console: a connected stream socket (the caller's to read,
+ * write and close; set fd to -1 after handing it to a uv handle) and the lock
+ * that makes this process its one client, released by lv_console_free. */
+typedef struct lv_console {
+    int fd;
+    int lock_fd;
+} lv_console;
+void lv_console_free(lv_console *console);
+
 void lv_domain_info_clear(lv_domain_info *info);
 void lv_domain_info_free(lv_domain_info *info);
 void lv_domain_list_free(lv_domain_list *list);
@@ -155,6 +164,8 @@ typedef void (*lv_node_cb)(void *opaque, const lv_node_info *info, const lv_erro
 typedef void (*lv_version_cb)(void *opaque, const lv_version_info *info, const lv_error *err);
 /* Takes ownership of params (NULL on error). */
 typedef void (*lv_params_cb)(void *opaque, lv_params *params, const lv_error *err);
+/* Takes ownership of console (NULL on error). */
+typedef void (*lv_console_cb)(void *opaque, lv_console *console, const lv_error *err);
 /* A lifecycle event of a domain. dom (borrowed, valid during the call) is the
  * domain as it is after the change. */
 typedef void (*lv_domain_event_cb)(void *opaque, lv_conn *conn, const lv_domain_info *dom,
@@ -204,6 +215,10 @@ enum { /* domain_get_stats: groups, as virsh domstats --state --cpu-total ...; 0
     LV_STATS_INTERFACE = 1 << 4, /* net.count, net.N.name, net.N.rx.bytes ... */
     LV_STATS_BLOCK = 1 << 5,     /* block.count, block.N.name, block.N.rd.reqs ... */
     LV_STATS_ALL = (1 << 6) - 1,
+};
+
+enum { /* open_console */
+    LV_CONSOLE_FORCE = 1 << 0, /* take the console over from another client */
 };
 
 enum { /* domain_set_metadata (as libvirt's VIR_DOMAIN_AFFECT_*) */
@@ -281,6 +296,12 @@ typedef struct lv_domain_driver {
      * source path is disk, as virsh domblkinfo. */
     void (*block_info)(lv_conn *c, const unsigned char *uuid, const char *disk, unsigned flags,
                        lv_params_cb cb, void *opaque);
+    /* The guest's serial console (the first serial port, or dev "serial0").
+     * One client at a time; LV_CONSOLE_FORCE ends the other one's session. */
+    void (*open_console)(lv_conn *c, const unsigned char *uuid, const char *dev, unsigned flags,
+                         lv_console_cb cb, void *opaque);
+    /* The path of the console's log file (this run's, or the last run's). */
+    void (*console_log)(lv_conn *c, const unsigned char *uuid, lv_string_cb cb, void *opaque);
 } lv_domain_driver;
 
 struct lv_driver {
@@ -382,5 +403,9 @@ void lv_domain_memory_stats(lv_conn *c, const unsigned char *uuid, unsigned flag
                             lv_params_cb cb, void *opaque);
 void lv_domain_block_info(lv_conn *c, const unsigned char *uuid, const char *disk,
                           unsigned flags, lv_params_cb cb, void *opaque);
+void lv_domain_open_console(lv_conn *c, const unsigned char *uuid, const char *dev,
+                            unsigned flags, lv_console_cb cb, void *opaque);
+void lv_domain_console_log(lv_conn *c, const unsigned char *uuid, lv_string_cb cb,
+                           void *opaque);
 
 #endif

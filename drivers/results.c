@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/alloc.h"
 
@@ -141,4 +142,15 @@ const char *lv_event_detail_string(int event, int detail)
         if (i == detail)
             return names[i];
     return "unknown";
+}
+
+void lv_console_free(lv_console *console)
+{
+    if (!console)
+        return;
+    if (console->fd >= 0)
+        close(console->fd);
+    if (console->lock_fd >= 0)
+        close(console->lock_fd); /* releases the flock */
+    free(console);
 }

@@ -672,6 +672,8 @@ static const lv_domain_driver qemu_domain_driver = {
     .get_stats = lv__qemu_get_stats,
     .memory_stats = lv__qemu_memory_stats,
     .block_info = lv__qemu_block_info,
+    .open_console = lv__qemu_open_console,
+    .console_log = lv__qemu_console_log,
 };
 
 const lv_driver lv_qemu_driver = {

@@ -48,6 +48,11 @@ void lv__qemu_memory_stats(lv_conn *c, const unsigned char *uuid, unsigned flags
 void lv__qemu_block_info(lv_conn *c, const unsigned char *uuid, const char *disk, unsigned flags,
                          lv_params_cb cb, void *opaque);
 
+/* qemu_console.c */
+void lv__qemu_open_console(lv_conn *c, const unsigned char *uuid, const char *dev,
+                           unsigned flags, lv_console_cb cb, void *opaque);
+void lv__qemu_console_log(lv_conn *c, const unsigned char *uuid, lv_string_cb cb, void *opaque);
+
 /* Shared with qemu_driver.c. */
 lv__qemu_dom *lv__qemu_find_dom(lv__qemu_state *st, const unsigned char *uuid, lv_error *err);
 const char *lv__qemu_dom_name(const lv__qemu_dom *d);

@@ -223,6 +223,9 @@ static void test_stats(void **state)
     assert_fails(op(lv_domain_shutdown, c, uuid, LV_SHUTDOWN_WAIT | LV_SHUTDOWN_TIMEOUT(1)),
                  LV_ERR_OPERATION_INVALID, "paused");
     assert_ok(op(lv_domain_resume, c, uuid, 0));
+    /* The monitor's status write for the STOP may land after the resume. */
+    for (int i = 0; i < 400 && state_of(c, "s1", NULL) != LV_DOMAIN_RUNNING; i++)
+        usleep(5000);
     assert_ok(op(lv_domain_shutdown, c, uuid, LV_SHUTDOWN_WAIT | LV_SHUTDOWN_TIMEOUT(60)));
     assert_int_equal(state_of(c, "s1", NULL), LV_DOMAIN_SHUTOFF);
     lv_conn_close(c);
@@ -275,7 +278,10 @@ static void test_events(void **state)
 {
     (void)state;
     char disk[256];
-    snprintf(disk, sizeof(disk), "%s/d.raw", root);
+    snprintf(disk, sizeof(disk), "%s/e.raw", root);
+    int fd = open(disk, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0 && ftruncate(fd, 1 << 20) == 0);
+    close(fd);
     lv_conn *c = open_ok(uri);
     ev_log log = {0};
     lv_conn_set_domain_event_handler(c, on_event, &log);
@@ -321,6 +327,160 @@ static void test_events(void **state)
     lv_conn_close(c);
 }
 
+/* ---- console ------------------------------------------------------------ */
+
+typedef struct child {
+    pid_t pid;
+    int in; /* its stdin, ours to write */
+    char out[300];
+} child;
+
+/* `luvirt SCRIPT` attaching to the console of c1 with opts (a Lua table text);
+ * it prints what dom:console returned at the end. */
+static void console_child(child *ch, const char *opts, int n)
+{
+    char script[300];
+    snprintf(script, sizeof(script), "%s/console%d.lua", root, n);
+    char text[1024];
+    snprintf(text, sizeof(text),
+             "local luvirt = require 'luvirt'\n"
+             "local conn = assert(luvirt.open(os.getenv('LV_TEST_URI')))\n"
+             "local dom = assert(conn:domain('c1'))\n"
+             "print('RESULT', dom:console(%s))\n",
+             opts);
+    assert_int_equal(lv_file_write_atomic(script, text, strlen(text), 0600, NULL), 0);
+    snprintf(ch->out, sizeof(ch->out), "%s/console%d.out", root, n);
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[0], 0);
+    posix_spawn_file_actions_addclose(&fa, fds[1]);
+    posix_spawn_file_actions_addopen(&fa, 1, ch->out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    char *argv[] = {(char *)LUVIRT_BIN, script, NULL};
+    setenv("LV_TEST_URI", uri, 1);
+    assert_int_equal(posix_spawn(&ch->pid, LUVIRT_BIN, &fa, NULL, argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[0]);
+    ch->in = fds[1];
+}
+
+static int child_wait(child *ch, unsigned ms)
+{
+    double t0 = now_ms();
+    int status;
+    while (waitpid(ch->pid, &status, WNOHANG) == 0) {
+        if (now_ms() - t0 > ms) {
+            kill(ch->pid, SIGKILL);
+            waitpid(ch->pid, &status, 0);
+            fail_msg("the console client did not end within %u ms", ms);
+        }
+        usleep(10000);
+    }
+    if (ch->in >= 0)
+        close(ch->in);
+    ch->in = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static char *child_output(const child *ch)
+{
+    static char buf[65536];
+    char *text = NULL;
+    size_t len;
+    buf[0] = '\0';
+    if (lv_file_read_all(ch->out, &text, &len, NULL) == 0) {
+        snprintf(buf, sizeof(buf), "%s", text);
+        free(text);
+    }
+    return buf;
+}
+
+static void wait_output(const child *ch, const char *needle, unsigned ms)
+{
+    double t0 = now_ms();
+    while (!strstr(child_output(ch), needle)) {
+        if (now_ms() - t0 > ms)
+            fail_msg("no '%s' from the console client within %u ms: %s", needle, ms,
+                     child_output(ch));
+        usleep(20000);
+    }
+}
+
+static void test_console(void **state)
+{
+    (void)state;
+    char disk[256];
+    snprintf(disk, sizeof(disk), "%s/c.raw", root);
+    int fd = open(disk, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0 && ftruncate(fd, 1 << 20) == 0);
+    close(fd);
+    lv_conn *c = open_ok(uri);
+    lv_domain_info *info = NULL;
+    assert_ok(define(c, guest_xml("c1", disk), &info));
+    unsigned char uuid[LV_UUID_LEN];
+    memcpy(uuid, info->uuid, LV_UUID_LEN);
+    lv_domain_info_free(info);
+    assert_ok(op(lv_domain_start, c, uuid, 0));
+    wait_ready("c1", 1);
+
+    /* Typed through a pipe: the shell's answer comes back; EOF ends it. */
+    child a = {0};
+    console_child(&a, "", 1);
+    const char *cmd = "echo hel''lo-from-console\n";
+    assert_int_equal(write(a.in, cmd, strlen(cmd)), (ssize_t)strlen(cmd));
+    close(a.in);
+    a.in = -1;
+    assert_int_equal(child_wait(&a, 20000), 0);
+    char *out = child_output(&a);
+    assert_non_null(strstr(out, "hello-from-console"));
+    assert_non_null(strstr(out, "RESULT\ttrue"));
+
+    /* One client at a time; force takes over (SIGTERM to the holder), the
+     * escape character leaves. */
+    child b = {0}, d = {0}, e = {0};
+    console_child(&b, "", 2);
+    char lockpath[300];
+    snprintf(lockpath, sizeof(lockpath), "%s/run/c1.console.lock", root);
+    char pidtext[32];
+    snprintf(pidtext, sizeof(pidtext), "%d\n", (int)b.pid);
+    double t0 = now_ms();
+    for (;;) {
+        char *t = NULL;
+        size_t len;
+        bool held = lv_file_read_all(lockpath, &t, &len, NULL) == 0 && strcmp(t, pidtext) == 0;
+        free(t);
+        if (held)
+            break;
+        if (now_ms() - t0 > 10000)
+            fail_msg("the first console client never attached");
+        usleep(20000);
+    }
+    console_child(&d, "", 3);
+    assert_int_equal(child_wait(&d, 10000), 0);
+    assert_non_null(strstr(child_output(&d), "in use by another client"));
+    console_child(&e, "{force = true, escape = '^]'}", 4);
+    assert_int_equal(child_wait(&b, 10000), 0);
+    assert_non_null(strstr(child_output(&b), "taken over"));
+    cmd = "echo sec''ond\n";
+    usleep(300000);
+    assert_int_equal(write(e.in, cmd, strlen(cmd)), (ssize_t)strlen(cmd));
+    wait_output(&e, "second", 10000);
+    assert_int_equal(write(e.in, "\x1d", 1), 1);
+    assert_int_equal(child_wait(&e, 10000), 0);
+    assert_non_null(strstr(child_output(&e), "RESULT\ttrue"));
+
+    /* The log path. */
+    result r = {0};
+    lv_domain_console_log(c, uuid, string_cb, &r);
+    assert_int_equal(finish(&r), 0);
+    assert_non_null(strstr(r.str, "c1.console.log"));
+    assert_true(count_in_file(r.str, "hello-from-console") >= 1);
+    free(r.str);
+    assert_ok(op(lv_domain_destroy, c, uuid, 0));
+    lv_conn_close(c);
+}
+
 int main(void)
 {
     const char *dir = getenv("LUVIRT_GUEST_DIR");
@@ -346,6 +506,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_events),
+        cmocka_unit_test(test_console),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     /* Whatever a failed test left running goes. */
@@ -359,8 +520,9 @@ int main(void)
         }
         lv_conn_close(c);
     }
-    uv_run(&loop, UV_RUN_DEFAULT);
-    uv_loop_close(&loop);
+    /* A failed test may have left a connection with a watcher: do not wait on it. */
+    for (int i = 0; i < 20; i++)
+        uv_run(&loop, UV_RUN_NOWAIT);
     if (rc == 0)
         remove_tree(root);
     else
