@@ -1,10 +1,15 @@
 /* luvirt.Connection: an open driver connection. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
-#define DEFAULT_URI "test:///default"
+/* As libvirt: the system scope for root, the user's session scope otherwise. */
+static const char *default_uri(void)
+{
+    return geteuid() == 0 ? "qemu:///system" : "qemu:///session";
+}
 
 static lv_lconn *check_lconn(lua_State *L, int idx)
 {
@@ -37,7 +42,7 @@ int lv__l_open(lua_State *L)
     if (!uri || !*uri)
         uri = getenv("LUVIRT_DEFAULT_URI");
     if (!uri || !*uri)
-        uri = DEFAULT_URI;
+        uri = default_uri();
     unsigned flags = lv__opt_bool(L, 2, "readonly") ? LV_CONNECT_READONLY : 0;
     lv_call *call = lv__call_new(L, push_new_conn);
     lv_conn_open(call->rt->loop, uri, flags, lv__call_conn_cb, call);
