@@ -49,6 +49,8 @@ local function value_text(v)
 end
 
 local function wanted_state(info, opts)
+    if opts["list-persistent"] and not info.persistent then return false end
+    if opts["list-transient"] and info.persistent then return false end
     local any = false
     for _, s in ipairs { "running", "paused", "shutoff" } do
         if opts["list-" .. s] then
@@ -62,8 +64,6 @@ local function wanted_state(info, opts)
             return true
         end
     end
-    if opts["list-persistent"] and not info.persistent then return false end
-    if opts["list-transient"] and info.persistent then return false end
     return not any
 end
 

@@ -162,3 +162,17 @@ $ domblkinfo test vda --all
 --- stderr
 error: options --all and --device of command 'domblkinfo' are mutually exclusive
 --- exit 2
+$ -e "create @DATA@/web2.xml; define @DATA@/web1.xml; domstats --state --list-transient; domstats --state --list-persistent --list-running; domstats --state --list-transient --list-shutoff"
+Domain 'web2' created from @DATA@/web2.xml
+
+Domain 'web1' defined from @DATA@/web1.xml
+
+Domain: 'web2'
+  state.state=1
+  state.reason=1
+
+Domain: 'test'
+  state.state=1
+  state.reason=0
+
+--- exit 0
