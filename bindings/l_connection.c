@@ -97,6 +97,17 @@ static int l_conn_capabilities(lua_State *L)
     return lv__call_wait(L, call);
 }
 
+/* conn:domxml_to_native(format, xml) -> text */
+static int l_conn_domxml_to_native(lua_State *L)
+{
+    lv_conn *c = lv__check_conn(L, 1);
+    const char *format = luaL_checkstring(L, 2);
+    const char *xml = luaL_checkstring(L, 3);
+    lv_call *call = lv__call_new(L, lv__push_string);
+    lv_conn_domxml_to_native(c, format, xml, lv__call_string_cb, call);
+    return lv__call_wait(L, call);
+}
+
 static void push_version_number(lua_State *L, unsigned long v)
 {
     lua_pushfstring(L, "%d.%d.%d", (int)(v / 1000000), (int)(v / 1000 % 1000), (int)(v % 1000));
@@ -314,6 +325,7 @@ void lv__connection_open_lib(lua_State *L)
         {"version", l_conn_version},
         {"node_info", l_conn_node_info},
         {"capabilities", l_conn_capabilities},
+        {"domxml_to_native", l_conn_domxml_to_native},
         {"domains", l_conn_domains},
         {"domain_infos", l_conn_domain_infos},
         {"domain", l_conn_domain},

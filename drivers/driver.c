@@ -169,6 +169,13 @@ void lv_conn_capabilities(lv_conn *c, lv_string_cb cb, void *opaque)
     c->driver->capabilities(c, cb, opaque);
 }
 
+void lv_conn_domxml_to_native(lv_conn *c, const char *format, const char *xml, lv_string_cb cb,
+                              void *opaque)
+{
+    CHECK(cb(opaque, NULL, &err_), c->driver->domxml_to_native, "domxml-to-native", false);
+    c->driver->domxml_to_native(c, format, xml, cb, opaque);
+}
+
 void lv_domain_list_all(lv_conn *c, unsigned flags, lv_domain_list_cb cb, void *opaque)
 {
     CHECK(cb(opaque, NULL, &err_), DOMFN(c, list), "listing domains", false);

@@ -323,6 +323,10 @@ struct lv_driver {
      * driver emits for its own operations only). While off, nothing of it may
      * keep the loop alive. */
     void (*watch_events)(lv_conn *conn, bool on);
+    /* Domain XML -> the driver's native form (qemu: "qemu-argv", the command
+     * line start would run, as shell text). */
+    void (*domxml_to_native)(lv_conn *c, const char *format, const char *xml, lv_string_cb cb,
+                             void *opaque);
     const lv_domain_driver *domain;
 };
 
@@ -360,6 +364,8 @@ void lv_conn_hostname(lv_conn *c, lv_string_cb cb, void *opaque);
 void lv_conn_version(lv_conn *c, lv_version_cb cb, void *opaque);
 void lv_conn_node_info(lv_conn *c, lv_node_cb cb, void *opaque);
 void lv_conn_capabilities(lv_conn *c, lv_string_cb cb, void *opaque);
+void lv_conn_domxml_to_native(lv_conn *c, const char *format, const char *xml, lv_string_cb cb,
+                              void *opaque);
 
 void lv_domain_list_all(lv_conn *c, unsigned flags, lv_domain_list_cb cb, void *opaque);
 void lv_domain_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_domain_cb cb,

@@ -686,5 +686,6 @@ const lv_driver lv_qemu_driver = {
     .node_info = qemu_node_info,
     .capabilities = lv__qemu_capabilities,
     .watch_events = lv__qemu_watch_events,
+    .domxml_to_native = lv__qemu_domxml_to_native,
     .domain = &qemu_domain_driver,
 };

@@ -53,6 +53,10 @@ void lv__qemu_open_console(lv_conn *c, const unsigned char *uuid, const char *de
                            unsigned flags, lv_console_cb cb, void *opaque);
 void lv__qemu_console_log(lv_conn *c, const unsigned char *uuid, lv_string_cb cb, void *opaque);
 
+/* qemu_native.c */
+void lv__qemu_domxml_to_native(lv_conn *c, const char *format, const char *xml, lv_string_cb cb,
+                               void *opaque);
+
 /* Shared with qemu_driver.c. */
 lv__qemu_dom *lv__qemu_find_dom(lv__qemu_state *st, const unsigned char *uuid, lv_error *err);
 const char *lv__qemu_dom_name(const lv__qemu_dom *d);

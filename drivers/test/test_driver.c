@@ -879,6 +879,18 @@ static void test_open_console(lv_conn *c, const unsigned char *uuid, const char 
     cb(opaque, NULL, &err);
 }
 
+static void test_domxml_to_native(lv_conn *c, const char *format, const char *xml,
+                                  lv_string_cb cb, void *opaque)
+{
+    (void)c;
+    (void)format;
+    (void)xml;
+    lv_error err;
+    lv_error_set(&err, LV_ERR_NO_SUPPORT,
+                 "this function is not supported by the connection driver: domxml_to_native");
+    cb(opaque, NULL, &err);
+}
+
 /* ---- tables ------------------------------------------------------------- */
 
 static const lv_domain_driver test_domain_driver = {
@@ -914,5 +926,6 @@ const lv_driver lv_test_driver = {
     .version = test_version,
     .node_info = test_node_info,
     .capabilities = test_capabilities,
+    .domxml_to_native = test_domxml_to_native,
     .domain = &test_domain_driver,
 };

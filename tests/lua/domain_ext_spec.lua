@@ -200,3 +200,35 @@ describe("the test driver's console", function()
         conn:close()
     end)
 end)
+
+describe("domxml_to_native", function()
+    it("gives the qemu argv start would run, TAP fds as placeholders", function()
+        local root = os.tmpname()
+        os.remove(root)
+        local conn = assert(luvirt.open("qemu:///embed?root=" .. root))
+        local xml = [[<domain type='qemu'><name>n1</name><memory unit='MiB'>128</memory>
+<vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices>
+<interface type='bridge'><source bridge='br0'/><model type='virtio'/></interface>
+<interface type='user'/></devices></domain>]]
+        local text = assert(conn:domxml_to_native("qemu-argv", xml))
+        assert.matches("^qemu%-system%-x86_64 ", text)
+        assert.matches("%-name guest=n1", text)
+        assert.matches("%-netdev tap,fd=TAPFD0,id=hostnet0", text)
+        assert.matches("%-netdev user,id=hostnet1", text)
+        assert.matches("-pidfile " .. root .. "/run/n1.pid", text, 1, true)
+        local r, msg, code = conn:domxml_to_native("xen-xm", xml)
+        assert.is_nil(r)
+        assert.equal("INVALID_ARG", code)
+        assert.matches("qemu%-argv", msg)
+        r, msg, code = conn:domxml_to_native("qemu-argv", "<domain")
+        assert.equal("XML", code)
+        conn:close()
+        local t = assert(luvirt.open("test:///default"))
+        r, msg, code = t:domxml_to_native("qemu-argv", xml)
+        assert.equal("NO_SUPPORT", code)
+        t:close()
+        for _, sub in ipairs{"config/autostart", "config", "run", "images", "log", ""} do
+            os.remove(root .. "/" .. sub)
+        end
+    end)
+end)
