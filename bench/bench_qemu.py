@@ -614,6 +614,49 @@ class Bench:
             p.wait(30)
             self.floor_procs.remove(p)
 
+    def group_floor(self):
+        """(b)'s floor: N bare qemus (luvirt's argv) spawned at once, each resumed over
+        its own QMP socket by a thread of its own, until all N ready lines."""
+        cons = [os.path.join(self.cons, "floor-%d.log" % i) for i in range(len(self.group))]
+        qmps = [os.path.join(self.work, "floor-%d.qmp" % i) for i in range(len(self.group))]
+        fresh(cons + qmps)
+        errors = []
+
+        def resume(path):
+            try:
+                q = QMP(path)
+                q.cmd("qmp_capabilities")
+                q.cmd("cont")
+                q.close()
+            except (Failure, OSError) as e:
+                errors.append(str(e))
+        t0 = time.perf_counter()
+        w = ReadyWatcher(cons, t0)
+        w.start()
+        procs = []
+        try:
+            threads = []
+            for con, qmp in zip(cons, qmps):
+                p = subprocess.Popen(floor_argv(self.floor_base, qmp, con), stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                procs.append(p)
+                self.floor_procs.append(p)
+                th = threading.Thread(target=resume, args=(qmp,), daemon=True)
+                th.start()
+                threads.append(th)
+            for th in threads:
+                th.join(60)
+            if errors:
+                raise Failure("bare qemu: %s" % errors[0])
+            self.add("floor.group_cmd", time.perf_counter() - t0)
+            self.add("floor.group_ready", w.wait(self.args.group_timeout, "bare qemu x %d" % len(cons)))
+        finally:
+            for p in procs:
+                p.terminate()
+            for p in procs:
+                p.wait(30)
+                self.floor_procs.remove(p)
+
     # (b) and (e)
     def group_lv(self, record=True):
         cons = [self.console("lv", n) for n in self.group]
@@ -755,12 +798,18 @@ class Bench:
         for i in range(a.group_runs):
             log("(b)(e) run %d/%d: %d guests at once" % (i + 1, a.group_runs, len(self.group)))
             order = ["lv", "vs"] if i % 2 == 0 else ["vs", "lv"]
+            if not a.no_group_floor:
+                order.append("floor")
             for tool in order:
                 try:
-                    (self.group_lv if tool == "lv" else self.group_vs)()
+                    if tool == "floor":
+                        self.group_floor()
+                    else:
+                        (self.group_lv if tool == "lv" else self.group_vs)()
                 except NotReady as e:
                     self.not_ready(tool + ".group", e)
-                self.stop_group(tool)
+                if tool != "floor":
+                    self.stop_group(tool)
             self.dump()
         log("(c) %d guests running in each, %d defined: list --all x %d" % (
             len(self.group), len(self.names), a.list_runs))
@@ -783,8 +832,10 @@ def rows(r, args):
     return [
         ("(a) `start`: command returns", ms("lv.start"), ms("vs.start"), ms("floor.start"), "ms", 0.5),
         ("(a) `start`: ready line", ms("lv.ready"), ms("vs.ready"), ms("floor.ready"), "ms", None),
-        ("(b) %d at once: last command returns" % args.guests, ms("lv.group_cmd"), ms("vs.group_cmd"), None, "ms", None),
-        ("(b) %d at once: all %d ready lines" % (args.guests, args.guests), ms("lv.group_ready"), ms("vs.group_ready"), None, "ms", 0.8),
+        ("(b) %d at once: last command returns" % args.guests, ms("lv.group_cmd"), ms("vs.group_cmd"),
+         ms("floor.group_cmd"), "ms", None),
+        ("(b) %d at once: all %d ready lines" % (args.guests, args.guests), ms("lv.group_ready"),
+         ms("vs.group_ready"), ms("floor.group_ready"), "ms", 0.8),
         ("(c) `list --all`, %d defined, %d running" % (args.defined, args.guests), ms("lv.list"), ms("vs.list"), None, "ms", 0.5),
         ("(d) `suspend` + `resume` (two processes)", ms("lv.sr"), ms("vs.sr"), ms("floor.sr"), "ms", 0.5),
         ("(d) `suspend; resume` in one process", ms("lv.sr1"), ms("vs.sr1"), ms("floor.sr"), "ms", None),
@@ -889,6 +940,8 @@ def main():
     p.add_argument("--round-trips", type=int, default=2, help="(d) round trips per start")
     p.add_argument("--guests", type=int, default=8, help="guests started at once in (b)")
     p.add_argument("--defined", type=int, default=100, help="domains defined for (c)")
+    p.add_argument("--no-group-floor", action="store_true",
+                   help="leave out (b)'s floor: N bare qemus at once")
     p.add_argument("--timeout", type=int, default=120, help="seconds to a ready line, one guest")
     p.add_argument("--group-timeout", type=int, default=300, help="seconds to all ready lines in (b)")
     p.add_argument("--doc", default=os.path.join(SRC, "docs", "performance.md"))
