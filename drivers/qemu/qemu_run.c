@@ -1130,7 +1130,7 @@ void lv__qemu_qmp_batch(lv_conn *c, const unsigned char *uuid, const char *what,
 /* ---- version, capabilities ---------------------------------------------- */
 
 /* The emulator found on PATH (capabilities, version), malloc'd, or NULL. */
-static char *find_emulator(void)
+char *lv__qemu_find_emulator(void)
 {
     const char *path = getenv("PATH");
     if (!path || !*path)
@@ -1224,7 +1224,7 @@ void lv__qemu_version(lv_conn *c, lv_version_cb cb, void *opaque)
         cb(opaque, &version_cache, NULL);
         return;
     }
-    char *exe = find_emulator();
+    char *exe = lv__qemu_find_emulator();
     if (!exe) {
         lv_error_set(&err, LV_ERR_OPERATION_FAILED, "no %s on PATH (is qemu installed?)",
                      LV_QEMU_DEFAULT_EMULATOR);
@@ -1258,50 +1258,4 @@ void lv__qemu_version(lv_conn *c, lv_version_cb cb, void *opaque)
         return;
     }
     uv_read_start((uv_stream_t *)&v->out, on_alloc, version_read);
-}
-
-/* The host (from nodeinfo's sources) and what guests can be: hvm x86_64 with
- * the emulator on PATH, domain type 'qemu' (TCG) always and 'kvm' where
- * /dev/kvm can be opened. Synchronous: a few access(2) calls. */
-void lv__qemu_capabilities(lv_conn *c, lv_string_cb cb, void *opaque)
-{
-    lv_error err;
-    char *exe = find_emulator();
-    if (!exe) {
-        lv_error_set(&err, LV_ERR_OPERATION_FAILED, "no %s on PATH (is qemu installed?)",
-                     LV_QEMU_DEFAULT_EMULATOR);
-        cb(opaque, NULL, &err);
-        return;
-    }
-    (void)c;
-    uv_utsname_t u;
-    const char *arch = uv_os_uname(&u) == 0 ? u.machine : "x86_64";
-    uv_cpu_info_t *cpus = NULL;
-    int ncpu = 0;
-    if (uv_cpu_info(&cpus, &ncpu) == 0)
-        uv_free_cpu_info(cpus, ncpu);
-    int kfd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-    bool kvm = kfd >= 0;
-    if (kfd >= 0)
-        close(kfd);
-    lv_strbuf sb;
-    lv_strbuf_init(&sb);
-    lv_strbuf_add(&sb, "<capabilities>\n\n  <host>\n    <cpu>\n      <arch>");
-    lv_strbuf_add_xml_escaped(&sb, arch);
-    lv_strbuf_add(&sb, "</arch>\n    </cpu>\n    <topology>\n      <cells num='1'>\n");
-    lv_strbuf_addf(&sb,
-                   "        <cell id='0'>\n          <memory unit='KiB'>%llu</memory>\n"
-                   "          <cpus num='%d'/>\n        </cell>\n",
-                   (unsigned long long)(uv_get_total_memory() / 1024), ncpu > 0 ? ncpu : 1);
-    lv_strbuf_add(&sb, "      </cells>\n    </topology>\n  </host>\n\n");
-    lv_strbuf_add(&sb, "  <guest>\n    <os_type>hvm</os_type>\n    <arch name='x86_64'>\n"
-                       "      <wordsize>64</wordsize>\n      <emulator>");
-    lv_strbuf_add_xml_escaped(&sb, exe);
-    lv_strbuf_add(&sb, "</emulator>\n      <machine>pc</machine>\n      <machine>q35</machine>\n"
-                       "      <domain type='qemu'/>\n");
-    if (kvm)
-        lv_strbuf_add(&sb, "      <domain type='kvm'/>\n");
-    lv_strbuf_add(&sb, "    </arch>\n  </guest>\n\n</capabilities>\n");
-    free(exe);
-    cb(opaque, lv_strbuf_steal(&sb), NULL);
 }

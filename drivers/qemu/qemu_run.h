@@ -26,7 +26,9 @@ void lv__qemu_resume(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_d
 void lv__qemu_monitor_command(lv_conn *c, const unsigned char *uuid, const char *cmd,
                               unsigned flags, lv_string_cb cb, void *opaque);
 void lv__qemu_version(lv_conn *c, lv_version_cb cb, void *opaque);
-void lv__qemu_capabilities(lv_conn *c, lv_string_cb cb, void *opaque);
+void lv__qemu_capabilities(lv_conn *c, lv_string_cb cb, void *opaque); /* qemu_caps.c */
+/* The emulator found on PATH (malloc'd), or NULL. */
+char *lv__qemu_find_emulator(void);
 /* Cancels what is pending on the connection (callbacks get LV_ERR_CANCELLED). */
 void lv__qemu_run_close(lv__qemu_state *st);
 

@@ -216,6 +216,15 @@ describe("domxml_to_native", function()
         assert.matches("%-netdev tap,fd=TAPFD0,id=hostnet0", text)
         assert.matches("%-netdev user,id=hostnet1", text)
         assert.matches("-pidfile " .. root .. "/run/n1.pid", text, 1, true)
+        local caps, err = conn:capabilities()
+        if caps then -- qemu is installed
+            assert.matches("<domain type='qemu'/>", caps, 1, true)
+            assert.matches("<machine canonical='[^']+'>pc</machine>", caps)
+            assert.matches("<emulator>/[^<]*qemu%-system%-x86_64</emulator>", caps)
+            assert.equal(caps, conn:capabilities()) -- cached machine list
+        else
+            assert.matches("qemu", err)
+        end
         local r, msg, code = conn:domxml_to_native("xen-xm", xml)
         assert.is_nil(r)
         assert.equal("INVALID_ARG", code)
