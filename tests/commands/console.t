@@ -1,6 +1,8 @@
 # console, start --console, domxml-to-native, shutdown --mode/--timeout against
 # test:///default, which has no serial console nor qemu; the refusals of event
 $ console test
+Connected to domain 'test'
+Escape character is ^] (Ctrl + ])
 --- stderr
 error: this function is not supported by the connection driver: console
 --- exit 1
@@ -18,6 +20,8 @@ $ -e "define @DATA@/web1.xml; start web1 --console; domstate web1"
 Domain 'web1' defined from @DATA@/web1.xml
 
 Domain 'web1' started
+Connected to domain 'web1'
+Escape character is ^] (Ctrl + ])
 running
 
 --- stderr
@@ -28,6 +32,8 @@ $ console test --devname nosuch
 error: cannot find character device nosuch
 --- exit 1
 $ console --force --safe test
+Connected to domain 'test'
+Escape character is ^] (Ctrl + ])
 --- stderr
 error: this function is not supported by the connection driver: console
 --- exit 1

@@ -92,9 +92,8 @@ def read_until(proc, needle, timeout, seen=b""):
 
 def finish(proc, timeout=10):
     """Closes proc's stdin and waits for it; returns (status, stdout rest, stderr)."""
-    proc.stdin.close()
     try:
-        out, err = proc.communicate(timeout=timeout)
+        out, err = proc.communicate(timeout=timeout)  # closes stdin first
     except subprocess.TimeoutExpired:
         proc.kill()
         out, err = proc.communicate()
