@@ -14,6 +14,7 @@ Skipped (77) without qemu-system-x86_64 or the test guest.
 
 import json
 import os
+import pty
 import re
 import select
 import shutil
@@ -127,6 +128,54 @@ def console_pipe(lv):
     status, _, err = finish(p)
     if status != 0:
         raise Failure(f"console: status {status}: {err}")
+
+
+def repl_console(lv):
+    """console from the interactive shell on a terminal: attach, type, ^] back
+    to the prompt, which still works."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(lv.exe, lv.argv(), lv.env)
+    buf = b""
+
+    def until(needle, timeout=10, since=0):
+        """Reads until needle shows up after offset since of the output."""
+        nonlocal buf
+        deadline = time.monotonic() + timeout
+        while needle.encode() not in buf[since:]:
+            if time.monotonic() > deadline:
+                raise Failure(f"REPL: '{needle}' not seen; got:\n{buf.decode(errors='replace')}")
+            r, _, _ = select.select([fd], [], [], 0.2)
+            if r:
+                try:
+                    buf += os.read(fd, 4096)
+                except OSError:
+                    break
+
+    try:
+        until("luvirt # ")
+        os.write(fd, b"console cmds\r")
+        until("Escape character is ^] (Ctrl + ])")
+        time.sleep(0.3)
+        os.write(fd, b"echo wor''ld\r")
+        until("\nworld")
+        mark = len(buf)
+        os.write(fd, b"\x1d")
+        # the prompt again; what is typed before it may be dropped with the raw mode
+        until("luvirt # ", 5, mark)
+        os.write(fd, b"domstate cmds\r")
+        until("running\r\n")
+        os.write(fd, b"quit\r")
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise Failure(f"REPL exited with {status}:\n{buf.decode(errors='replace')}")
+    finally:
+        os.close(fd)
+        try:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
 
 
 def wait_ready_log(path):
@@ -262,6 +311,7 @@ def main():
         # console through a pipe: what we type reaches the guest's shell
         if has_console:
             console_pipe(lv)
+            repl_console(lv)
 
 
         # event: another process suspends and resumes the guest meanwhile

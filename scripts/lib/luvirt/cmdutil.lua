@@ -105,6 +105,8 @@ function M.console(ctx, dom, opts)
         io.stdout:flush()
     end
     ctx:check(dom:console { force = opts.force or false })
+    -- the guest's prompt is left without a line end: what comes next starts on a new line
+    if not ctx.quiet and not ctx.json then ctx:out("\n") end
 end
 
 --- "yes"/"no" as virsh prints booleans.
