@@ -348,6 +348,24 @@ def main():
         lv.run("console", "cmds", status=1)
         lv.run("vncdisplay", "cmds", status=1)
 
+        # a guest that does not react to the button (no ACPI): shutdown --timeout
+        # fails and the guest runs on
+        xml2 = os.path.join(root, "noacpi.xml")
+        with open(xml2, "w") as f:
+            f.write(guest_xml(guest_dir, disk).replace("<name>cmds</name>", "<name>noacpi</name>")
+                    .replace("<features><acpi/></features>", ""))
+        lv.run("define", xml2)
+        lv.run("start", "noacpi")
+        p = subprocess.run(lv.argv("shutdown", "noacpi", "--timeout", "1"), env=lv.env,
+                           capture_output=True, text=True, timeout=30)
+        if p.returncode != 1 or p.stderr != ("error: domain 'noacpi' is still running after "
+                                             "1 seconds\n"):
+            raise Failure(f"shutdown --timeout 1 without ACPI: {p.returncode} {p.stderr!r}")
+        out = lv.run("domstate", "noacpi")
+        if out != "running\n\n":
+            raise Failure(f"domstate after a shutdown that timed out: {out!r}")
+        lv.run("destroy", "noacpi")
+
         if not has_native:
             log("SKIPPED domxml-to-native: no conn:domxml_to_native in this build")
         for args in (("--domain", "cmds"), (xml,)) if has_native else ():
@@ -361,7 +379,8 @@ def main():
         log(f"FAILED: {e}")
         return 1
     finally:
-        subprocess.run(lv.argv("destroy", "cmds"), env=lv.env, capture_output=True)
+        for name in ("cmds", "noacpi"):
+            subprocess.run(lv.argv("destroy", name), env=lv.env, capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
 
 
