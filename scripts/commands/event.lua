@@ -1,52 +1,38 @@
 --- event: waits for domain lifecycle events and prints them as virsh does.
-local EVENT_TYPES = { "lifecycle" }
+local EVENT_TYPES = { "lifecycle", "reboot" }
 
--- libvirt's virDomainEventType and details, as virsh words them; the
--- bindings may give either the number or a lower-case key ("stopped", "destroyed")
-local EVENTS = { "Defined", "Undefined", "Started", "Suspended", "Resumed", "Stopped",
-                 "Shutdown", "PMSuspended", "Crashed" }
-EVENTS[0] = EVENTS[1]
-local DETAILS = {
-    Defined = { [0] = "Added", "Updated", "Renamed", "Snapshot" },
-    Undefined = { [0] = "Removed", "Renamed" },
-    Started = { [0] = "Booted", "Migrated", "Restored", "Snapshot", "Event wakeup" },
-    Suspended = { [0] = "Paused", "Migrated", "I/O Error", "Watchdog", "Restored", "Snapshot",
-                  "API error", "Post-copy", "Post-copy Error" },
-    Resumed = { [0] = "Unpaused", "Migrated", "Snapshot", "Post-copy", "Post-copy Error" },
-    Stopped = { [0] = "Shutdown", "Destroyed", "Crashed", "Migrated", "Saved", "Failed",
-                "Snapshot" },
-    Shutdown = { [0] = "Finished", "Finished after guest request", "Finished after host request" },
-    PMSuspended = { [0] = "Memory", "Disk" },
-    Crashed = { [0] = "Panicked", "Crashloaded" },
+-- The words virsh prints (virshDomainEvent*Strings) for the keys the bindings
+-- give: fn(dom, event, detail), e.g. "stopped", "destroyed". `reboot` is an
+-- event type of its own for virsh, without details.
+local WORDS = {
+    defined = { "Defined", { added = "Added", updated = "Updated", renamed = "Renamed",
+                             ["from snapshot"] = "Snapshot" } },
+    undefined = { "Undefined", { removed = "Removed", renamed = "Renamed" } },
+    started = { "Started", { booted = "Booted", migrated = "Migrated", restored = "Restored",
+                             ["from snapshot"] = "Snapshot", wakeup = "Event wakeup" } },
+    suspended = { "Suspended", { paused = "Paused", migrated = "Migrated", ioerror = "I/O Error",
+                                 watchdog = "Watchdog", restored = "Restored",
+                                 ["from snapshot"] = "Snapshot", ["api error"] = "API error",
+                                 postcopy = "Post-copy", ["postcopy failed"] = "Post-copy Error" } },
+    resumed = { "Resumed", { unpaused = "Unpaused", migrated = "Migrated",
+                             ["from snapshot"] = "Snapshot", postcopy = "Post-copy",
+                             ["postcopy failed"] = "Post-copy Error" } },
+    stopped = { "Stopped", { shutdown = "Shutdown", destroyed = "Destroyed", crashed = "Crashed",
+                             migrated = "Migrated", saved = "Saved", failed = "Failed",
+                             ["from snapshot"] = "Snapshot" } },
+    shutdown = { "Shutdown", { finished = "Finished", guest = "Finished after guest request",
+                               host = "Finished after host request" } },
+    pmsuspended = { "PMSuspended", { memory = "Memory", disk = "Disk" } },
+    crashed = { "Crashed", { panicked = "Panicked", crashloaded = "Crashloaded" } },
 }
-local EVENT_BY_KEY, DETAIL_BY_KEY = {}, {}
-for i = 1, #EVENTS do
-    local word = EVENTS[i]
-    EVENTS[i - 1] = word
-    EVENT_BY_KEY[word:lower()] = word
-    DETAIL_BY_KEY[word] = {}
-    for k = 0, #DETAILS[word] do
-        local d = DETAILS[word][k]
-        DETAIL_BY_KEY[word][d:lower()] = d
-        DETAIL_BY_KEY[word][d:lower():gsub("[^%w]+", "_")] = d
-    end
-end
 
-local function words(event, detail)
-    local e
-    if math.type(event) then
-        e = EVENTS[event] or tostring(event)
-    else
-        e = EVENT_BY_KEY[tostring(event):lower()] or tostring(event)
-    end
-    local d
-    local table_ = DETAILS[e]
-    if math.type(detail) and table_ then
-        d = table_[detail]
-    elseif detail ~= nil and DETAIL_BY_KEY[e] then
-        d = DETAIL_BY_KEY[e][tostring(detail):lower()]
-    end
-    return e, d or (detail ~= nil and tostring(detail) or "Unknown")
+--- The event's type (lifecycle or reboot) and the line virsh prints for it.
+local function describe(name, event, detail)
+    if event == "reboot" then return "reboot", ("event 'reboot' for domain '%s'"):format(name) end
+    local w = WORDS[event]
+    local e = w and w[1] or tostring(event)
+    local d = w and w[2][detail] or "Unknown"
+    return "lifecycle", ("event 'lifecycle' for domain '%s': %s %s"):format(name, e, d), e, d
 end
 
 return {
@@ -56,8 +42,9 @@ return {
     description = "List event types, or wait for domain events to occur and print each as "
         .. "`event 'lifecycle' for domain 'web': Stopped Destroyed`. Without --loop it ends "
         .. "after the first event; with --timeout N after N seconds at most; Ctrl-C ends it "
-        .. "too. It then prints how many events came, and fails when none did. The only "
-        .. "event type is lifecycle (defined, started, suspended, resumed, stopped, ...).",
+        .. "too. It then prints how many events came, and fails when none did. Event types: "
+        .. "lifecycle (defined, started, suspended, resumed, stopped, shutdown, ...) and "
+        .. "reboot (the guest rebooted).",
     options = {
         { name = "domain", type = "domain", help = "filter by domain name, id or uuid" },
         { name = "event", type = "string", choices = EVENT_TYPES, help = "which event type to wait for" },
@@ -86,11 +73,12 @@ return {
         local events = {}
         local waiter
         local sub = ctx:check(source:on("lifecycle", function(dom, event, detail)
-            local e, d = words(event, detail)
             local name = dom:name()
-            events[#events + 1] = { event = "lifecycle", domain = name, type = e, detail = d }
+            local etype, line, e, d = describe(name, event, detail)
+            if not opts.all and etype ~= opts.event then return end
+            events[#events + 1] = { event = etype, domain = name, type = e, detail = d }
             if not ctx.json then
-                ctx:out(("event 'lifecycle' for domain '%s': %s %s\n"):format(name, e, d))
+                ctx:out(line .. "\n")
                 io.stdout:flush()
             end
             if not opts.loop and waiter then waiter:cancel() end

@@ -96,11 +96,12 @@ error: one of --list, --all, or --event <type> is required
 --- exit 1
 $ event --list
 lifecycle
+reboot
 
 --- exit 0
-$ event --event reboot
+$ event --event potato
 --- stderr
-error: invalid value 'reboot' for option --event of command 'event': expected one of lifecycle
+error: invalid value 'potato' for option --event of command 'event': expected one of lifecycle, reboot
 --- exit 2
 $ event --all --domain nosuch
 --- stderr

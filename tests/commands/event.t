@@ -58,6 +58,32 @@ luvirt.Task 3
   "timed_out": true
 }
 --- exit 0
+# reboot is an event type of its own; --event lifecycle does not see it
+$ -c test:///default
+< lua luvirt.spawn(function() luvirt.sleep(100) conn:domain("test"):reboot() conn:domain("test"):suspend() end)
+< event --event lifecycle
+luvirt.Task 3
+event 'lifecycle' for domain 'test': Suspended Paused
+events received: 1
+
+--- exit 0
+$ -c test:///default
+< lua luvirt.spawn(function() luvirt.sleep(100) conn:domain("test"):destroy() conn:domain("test"):start() conn:domain("test"):reboot() end)
+< event --event reboot --timeout 2
+luvirt.Task 3
+event 'reboot' for domain 'test'
+events received: 1
+
+--- exit 0
+$ -c test:///default
+< lua luvirt.spawn(function() luvirt.sleep(100) conn:domain("test"):reboot() end)
+< event --all --loop --timeout 1
+luvirt.Task 3
+event 'reboot' for domain 'test'
+event loop timed out
+events received: 1
+
+--- exit 0
 # nothing happens: it times out, says so and fails, as virsh
 $ event --all --timeout 1
 event loop timed out

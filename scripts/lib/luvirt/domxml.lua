@@ -24,7 +24,7 @@ end
 
 local function devices(xml, kind)
     local ok, doc = pcall(xpath.parse, xml)
-    if not ok then error({ luvirt_fail = true, msg = doc, code = "XML" }, 0) end
+    if not ok then require("luvirt.cli").fail(doc, "XML") end
     return xpath.eval(doc, "/domain/devices/" .. kind)
 end
 
