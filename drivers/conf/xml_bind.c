@@ -138,6 +138,17 @@ static char *trim_dup(const char *s)
 }
 
 /* what: "attribute 'bus' of element <target> in <disk>" or "element <vcpu>". */
+/* core's parsers say "invalid X 'value': why" (the value safely quoted);
+ * say where it was without repeating it: "invalid X 'value' in WHERE: why". */
+static int set_located(lv_error *err, const lv_error *sub, const char *what)
+{
+    const char *split = strstr(sub->message, "': ");
+    if (!split)
+        return lv_error_set(err, LV_ERR_INVALID_ARG, "%s in %s", sub->message, what);
+    return lv_error_set(err, LV_ERR_INVALID_ARG, "%.*s in %s%s", (int)(split + 1 - sub->message),
+                        sub->message, what, split + 1);
+}
+
 static int store_value(lv__xb_type type, const char *const *values, void *field, const char *val,
                        const char *what, lv__xb_ctx *ctx)
 {
@@ -202,8 +213,7 @@ static int store_value(lv__xb_type type, const char *const *values, void *field,
         rc = lv_mac_parse(trimmed, mac, &sub);
         free(trimmed);
         if (rc < 0)
-            return lv_error_set(ctx->err, LV_ERR_INVALID_ARG, "invalid MAC address '%s' in %s: %s",
-                                val, what, sub.message);
+            return set_located(ctx->err, &sub, what);
         lv_mac_format(mac, out);
         free(*(char **)field);
         *(char **)field = lv_strdup(out);
@@ -214,8 +224,7 @@ static int store_value(lv__xb_type type, const char *const *values, void *field,
         int rc = lv_uuid_parse(trimmed, field, &sub);
         free(trimmed);
         if (rc < 0)
-            return lv_error_set(ctx->err, LV_ERR_INVALID_ARG, "invalid UUID '%s' in %s: %s", val,
-                                what, sub.message);
+            return set_located(ctx->err, &sub, what);
         return 0;
     }
     }
