@@ -3,7 +3,8 @@ return {
     group = "shell",
     summary = "(re)connect to hypervisor",
     description = "Close the current connection and open another one. Without a URI, the "
-        .. "default one ($LUVIRT_DEFAULT_URI, else test:///default).",
+        .. "default one: $LUVIRT_DEFAULT_URI, else qemu:///system for root and qemu:///session "
+        .. "for other users, as virsh.",
     options = {
         { name = "name", type = "uri", positional = true, metavar = "uri",
           help = "hypervisor connection URI" },
