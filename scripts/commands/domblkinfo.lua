@@ -25,7 +25,7 @@ return {
         local dom = ctx:domain(opts.domain)
         if not opts.all then
             if not opts.device then ctx:usage("command 'domblkinfo' requires <device> option") end
-            local info = util.call(ctx, dom, "block_info", opts.device)
+            local info = ctx:check(dom:block_info(opts.device))
             return { device = opts.device, capacity = info.capacity,
                      allocation = info.allocation, physical = info.physical }
         end
@@ -35,7 +35,7 @@ return {
             local row = { device = d.target }
             -- an empty drive (a cdrom without a medium) has no sizes
             if d.source and d.target then
-                local info = util.call(ctx, dom, "block_info", d.target)
+                local info = ctx:check(dom:block_info(d.target))
                 row.capacity, row.allocation, row.physical =
                     info.capacity, info.allocation, info.physical
             end

@@ -15,7 +15,7 @@ return {
     options = { util.domain_option() },
     run = function(ctx, opts)
         local dom = ctx:domain(opts.domain)
-        local stats = util.call(ctx, dom, "memory_stats")
+        local stats = ctx:check(dom:memory_stats())
         local known, list = {}, {}
         for _, k in ipairs(ORDER) do
             known[k] = true

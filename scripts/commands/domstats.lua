@@ -1,5 +1,3 @@
-local util = require "luvirt.cmdutil"
-
 local GROUPS = { "state", "cpu-total", "balloon", "vcpu", "interface", "block" }
 
 -- The order virsh prints a record in: the groups in libvirt's order, the
@@ -127,7 +125,7 @@ return {
         end
         local records = {}
         for i, dom in ipairs(doms) do
-            local stats = util.call(ctx, dom, "stats", arg)
+            local stats = ctx:check(dom:stats(arg))
             records[i] = { domain = dom:name(), stats = require("luvirt").json.object(stats) }
         end
         return ctx.cli.array(records)

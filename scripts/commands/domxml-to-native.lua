@@ -23,7 +23,7 @@ return {
         else
             ctx:usage("command 'domxml-to-native' requires either --domain or <xml>")
         end
-        local text = util.call(ctx, ctx.conn, "domxml_to_native", opts.format, xml)
+        local text = ctx:check(ctx.conn:domxml_to_native(opts.format, xml))
         if ctx.json then return { format = opts.format, native = text } end
         return text
     end,

@@ -67,9 +67,6 @@ return {
         end
         local luvirt = require "luvirt"
         local source = opts.domain and ctx:domain(opts.domain) or ctx.conn
-        if source.on == nil then
-            ctx:fail("this function is not supported by the connection driver: on", "NO_SUPPORT")
-        end
         local events = {}
         local waiter
         local sub = ctx:check(source:on("lifecycle", function(dom, event, detail)

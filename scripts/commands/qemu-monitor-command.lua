@@ -23,7 +23,7 @@ return {
         local json = require("luvirt").json
         local dom = ctx:domain(opts.domain)
         local text = table.concat(opts.cmd, " ")
-        local reply = util.call(ctx, dom, "qemu_monitor_command", text, { hmp = opts.hmp or false })
+        local reply = ctx:check(dom:qemu_monitor_command(text, { hmp = opts.hmp or false }))
         if opts.hmp then
             if ctx.json then return { domain = dom:name(), reply = reply } end
             return reply

@@ -69,18 +69,6 @@ function M.action(spec)
     }
 end
 
---- Calls obj:method(...) and checks its result (ctx:check); a method this
---- build's bindings lack is a NO_SUPPORT failure naming it, as virsh names the
---- libvirt call a driver does not support.
-function M.call(ctx, obj, method, ...)
-    local fn = obj[method]
-    if fn == nil then
-        ctx:fail(("this function is not supported by the connection driver: %s"):format(method),
-                 "NO_SUPPORT")
-    end
-    return ctx:check(fn(obj, ...))
-end
-
 --- Bytes as virsh's vshPrettyCapacity shows them: "1.000 TiB", "512.000 MiB".
 function M.pretty_bytes(n)
     local units = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" }
@@ -97,9 +85,6 @@ end
 --- console closes; with stdin not a terminal, relays it until its end.
 function M.console(ctx, dom, opts)
     if not dom:id() then ctx:fail("The domain is not running", "OPERATION_INVALID") end
-    if dom.console == nil then
-        ctx:fail("this function is not supported by the connection driver: console", "NO_SUPPORT")
-    end
     if not ctx.quiet and not ctx.json then
         ctx:out(("Connected to domain '%s'\nEscape character is ^] (Ctrl + ])\n"):format(dom:name()))
         io.stdout:flush()
