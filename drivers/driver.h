@@ -357,7 +357,9 @@ bool lv_conn_is_readonly(const lv_conn *conn);
  * the driver watches for changes made by other processes too (qemu: the run
  * and config folders) and holds the loop; without one nothing of it does. */
 void lv_conn_set_domain_event_handler(lv_conn *conn, lv_domain_event_cb cb, void *opaque);
-/* For drivers: hands an event to the connection's handler, if any. */
+/* For drivers: hands an event to the connection's handler, if any. Drivers
+ * may emit from inside an operation (before its callback), so a handler must
+ * not close the connection; queue the event and act later (the bindings do). */
 void lv_conn_emit_domain_event(lv_conn *conn, const lv_domain_info *dom, int event, int detail);
 
 void lv_conn_hostname(lv_conn *c, lv_string_cb cb, void *opaque);

@@ -192,7 +192,9 @@ static void on_fs_event(uv_fs_event_t *h, const char *filename, int events, int 
     (void)events;
     (void)status;
     struct lv__qemu_watch *w = h->data;
-    if (w->st)
+    /* SETTLE_MS after the first change of a burst, not the last: a steady
+     * stream of writes must not postpone the events for ever. */
+    if (w->st && !uv_is_active((uv_handle_t *)&w->settle))
         uv_timer_start(&w->settle, on_settled, SETTLE_MS, 0);
 }
 
@@ -238,10 +240,14 @@ void lv__qemu_watch_events(lv_conn *conn, bool on)
     st->watch = w;
 }
 
+/* Right after an operation of this connection: compare now, so a start
+ * followed at once by a destroy is two changes, not none. */
 void lv__qemu_watch_poke(lv__qemu_state *st)
 {
-    if (st && st->watch)
-        uv_timer_start(&st->watch->settle, on_settled, SETTLE_MS, 0);
+    if (st && st->watch) {
+        uv_timer_stop(&st->watch->settle);
+        on_settled(&st->watch->settle);
+    }
 }
 
 void lv__qemu_emit_reboot(lv__qemu_state *st, const unsigned char *uuid)

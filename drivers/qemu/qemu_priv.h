@@ -150,7 +150,7 @@ int lv__qemu_next_id(const lv__qemu_paths *p, lv_error *err);
 
 /* qemu_events.c */
 void lv__qemu_watch_events(lv_conn *conn, bool on);
-/* Rescans soon and emits what changed (after an operation of this connection). */
+/* Rescans now and emits what changed (after an operation of this connection). */
 void lv__qemu_watch_poke(lv__qemu_state *st);
 void lv__qemu_emit_reboot(lv__qemu_state *st, const unsigned char *uuid);
 
