@@ -130,6 +130,28 @@ def console_pipe(lv):
         raise Failure(f"console: status {status}: {err}")
 
 
+def console_force(lv):
+    """One session at a time: a second console is refused, --force takes over."""
+    first = lv.spawn("console", "cmds")
+    read_until(first, "Escape character is ^] (Ctrl + ])\n", 10)
+    p = subprocess.run(lv.argv("console", "cmds"), env=lv.env, stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=10)
+    if p.returncode != 1 or not p.stderr.startswith("error: "):
+        raise Failure(f"a second console: status {p.returncode}: {p.stdout!r} {p.stderr!r}")
+    log(f"second console refused: {p.stderr.strip()}")
+    second = lv.spawn("console", "cmds", "--force")
+    seen = read_until(second, "Escape character is ^] (Ctrl + ])\n", 10)
+    try:
+        first.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        raise Failure("the first console session is still attached after console --force")
+    console_echo(second, seen)
+    status, _, err = finish(second)
+    if status != 0:
+        raise Failure(f"console --force: status {status}: {err}")
+    first.communicate()
+
+
 def repl_console(lv):
     """console from the interactive shell on a terminal: attach, type, ^] back
     to the prompt, which still works."""
@@ -286,6 +308,7 @@ def main():
         # console through a pipe: what we type reaches the guest's shell
         console_pipe(lv)
         repl_console(lv)
+        console_force(lv)
 
 
         # event: another process suspends and resumes the guest meanwhile

@@ -42,7 +42,7 @@ end
 --- Declares a command that performs one action on a domain and prints
 --- virsh's message, e.g. action("start", "Domain '%s' started", ...).
 ---@param spec table  name, summary, description, message (format with the name),
----  method (Domain method), options (extra), call(dom, opts) (optional),
+---  method (Domain method), options (extra), call(dom, opts, ctx) (optional),
 ---  after(ctx, dom, opts, data) (optional: runs after the action, returns the data)
 function M.action(spec)
     local options = { M.domain_option(spec.domain_help) }
