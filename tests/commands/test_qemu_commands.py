@@ -7,8 +7,10 @@ guest (tests/guest) over qemu:///embed?root=TMP.
 One guest, one boot: define; start --console through a pipe (the ready line,
 then `echo hel''lo` answered by `hello`); vncdisplay, domdisplay, domstats,
 dommemstat, domblklist, domiflist, domblkinfo, qemu-monitor-command (QMP and
---hmp); console through a pipe again; event while another luvirt process
-suspends and resumes the guest; shutdown --timeout 30; domxml-to-native.
+--hmp); console through a pipe, from the interactive shell on a pty, and
+--force taking it over; event while another luvirt process suspends and
+resumes the guest; shutdown --timeout 30 (and --timeout 1 of a guest without
+ACPI, which fails); domxml-to-native; capabilities.
 Skipped (77) without qemu-system-x86_64 or the test guest.
 """
 
@@ -368,6 +370,9 @@ def main():
             expect(out, r"qemu-system-x86_64 ", "domxml-to-native")
             expect(out, re.escape(f"{guest_dir}/vmlinuz"), "domxml-to-native")
             expect(out, r"-accel tcg", "domxml-to-native")
+        out = lv.run("capabilities")
+        expect(out, r"<domain type='qemu'", "capabilities")
+        expect(out, r"<machine[^>]*>pc", "capabilities")
         log(f"passed in {time.monotonic() - t_start:.1f} s")
         return 0
     except Failure as e:
