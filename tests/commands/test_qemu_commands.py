@@ -318,8 +318,8 @@ def main():
                      "--timeout", "3", stdin=subprocess.DEVNULL)
         time.sleep(1)  # let it subscribe and take its first look
         lv.run("suspend", "cmds")
-        # another process's changes are seen by watching the runtime files: a
-        # suspend and resume closer than the watcher settles would show as nothing
+        # another process's changes are seen by watching the runtime files, which
+        # are compared 15 ms after a change: keep the two changes apart
         time.sleep(0.5)
         lv.run("resume", "cmds")
         out, err = p.communicate(timeout=10)
