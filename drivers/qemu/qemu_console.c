@@ -22,7 +22,10 @@
 #define FORCE_WAIT_MS 5000
 #define FORCE_POLL_MS 10
 
-typedef struct console_call {
+typedef struct lv__qemu_console_wait console_call;
+
+struct lv__qemu_console_wait {
+    console_call *next; /* in st->consoles while waiting */
     uv_timer_t timer;
     lv__qemu_state *st;
     unsigned char uuid[LV_UUID_LEN];
@@ -31,7 +34,17 @@ typedef struct console_call {
     uint64_t started;
     lv_console_cb cb;
     void *opaque;
-} console_call;
+};
+
+static void unlink_wait(console_call *cc)
+{
+    for (console_call **pp = &cc->st->consoles; *pp; pp = &(*pp)->next) {
+        if (*pp == cc) {
+            *pp = cc->next;
+            return;
+        }
+    }
+}
 
 static void call_closed(uv_handle_t *h)
 {
@@ -101,6 +114,7 @@ static void on_force_poll(uv_timer_t *t)
     console_call *cc = t->data;
     if (flock(cc->lock_fd, LOCK_EX | LOCK_NB) == 0) {
         uv_timer_stop(t);
+        unlink_wait(cc);
         attach(cc);
         uv_close((uv_handle_t *)t, call_closed);
         return;
@@ -113,8 +127,24 @@ static void on_force_poll(uv_timer_t *t)
                      cc->name, holder_pid(cc->lock_fd), FORCE_WAIT_MS / 1000);
         close(cc->lock_fd);
         uv_timer_stop(t);
+        unlink_wait(cc);
         cc->cb(cc->opaque, NULL, &err);
         uv_close((uv_handle_t *)t, call_closed);
+    }
+}
+
+void lv__qemu_console_close(lv__qemu_state *st)
+{
+    while (st->consoles) {
+        console_call *cc = st->consoles;
+        st->consoles = cc->next;
+        lv_error err;
+        lv_error_set(&err, LV_ERR_CANCELLED, "console of domain '%s': the connection was closed",
+                     cc->name);
+        close(cc->lock_fd);
+        uv_timer_stop(&cc->timer);
+        cc->cb(cc->opaque, NULL, &err);
+        uv_close((uv_handle_t *)&cc->timer, call_closed);
     }
 }
 
@@ -176,6 +206,8 @@ void lv__qemu_open_console(lv_conn *c, const unsigned char *uuid, const char *de
     uv_timer_init(c->loop, &cc->timer);
     cc->timer.data = cc;
     cc->started = uv_now(c->loop);
+    cc->next = st->consoles;
+    st->consoles = cc;
     uv_timer_start(&cc->timer, on_force_poll, FORCE_POLL_MS, FORCE_POLL_MS);
 }
 

@@ -53,6 +53,7 @@ static void qemu_close(lv_conn *conn)
     if (!st)
         return;
     lv__qemu_run_close(st);
+    lv__qemu_console_close(st);
     lv__qemu_watch_events(conn, false);
     for (size_t i = 0; i < st->ndoms; i++)
         lv__qemu_dom_free(st->doms[i]);

@@ -117,6 +117,7 @@ typedef struct lv__qemu_state {
     size_t ndoms, cap_doms;
     struct lv__qemu_op *ops; /* pending asynchronous operations */
     struct lv__qemu_watch *watch; /* while an event handler is set (qemu_events.c) */
+    struct lv__qemu_console_wait *consoles; /* console takeovers waiting (qemu_console.c) */
     bool closing;
 } lv__qemu_state;
 
@@ -147,6 +148,9 @@ void lv__qemu_dom_free(lv__qemu_dom *d);
 void lv__qemu_cleanup_runtime(const lv__qemu_paths *p, const char *name, int reason);
 /* The next domain id of this scope (RUN/ids, under flock). */
 int lv__qemu_next_id(const lv__qemu_paths *p, lv_error *err);
+
+/* qemu_console.c: cancels console takeovers still waiting for the lock. */
+void lv__qemu_console_close(lv__qemu_state *st);
 
 /* qemu_events.c */
 void lv__qemu_watch_events(lv_conn *conn, bool on);

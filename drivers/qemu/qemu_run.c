@@ -742,6 +742,8 @@ void lv__qemu_destroy(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_
 
 /* ---- operations over QMP ------------------------------------------------ */
 
+static void on_state_poll(uv_timer_t *t);
+
 static void on_qmp_reply(lv_qmp *qmp, void *opaque, json_object *ret, const lv_error *err)
 {
     (void)qmp;
@@ -773,6 +775,12 @@ static void on_qmp_reply(lv_qmp *qmp, void *opaque, json_object *ret, const lv_e
                 lv__qemu_status_write(path, &d->status, NULL);
                 d->override = false;
                 free(path);
+            } else {
+                lv_qmp_close(op->qmp);
+                op->qmp = NULL;
+                op->started = uv_now(op->st->conn->loop);
+                uv_timer_start(&op->timer, on_state_poll, 1, POLL_MS);
+                return;
             }
         }
     }
@@ -785,6 +793,26 @@ static void on_qmp_reply(lv_qmp *qmp, void *opaque, json_object *ret, const lv_e
         return;
     }
     op_complete(op, NULL);
+}
+
+/* After stop/cont: complete once the monitor process has recorded the new
+ * state in the status file (it does on qemu's STOP/RESUME event, a few ms
+ * later), so every other process sees it too when the call returns. Gives up
+ * waiting after STATE_WAIT_MS (this process's override still holds). */
+#define STATE_WAIT_MS 2000
+
+static void on_state_poll(uv_timer_t *t)
+{
+    lv__qemu_op *op = t->data;
+    char *path = lv__qemu_path(op->st->paths.run, op->name, ".status");
+    lv__qemu_status s = {0};
+    int r = lv__qemu_status_read(path, &s, NULL);
+    bool done = r <= 0 || s.state == op->new_state ||
+                uv_now(op->st->conn->loop) - op->started >= STATE_WAIT_MS;
+    lv__qemu_status_clear(&s);
+    free(path);
+    if (done)
+        op_complete(op, NULL);
 }
 
 static void on_pre_reply(lv_qmp *qmp, void *opaque, json_object *ret, const lv_error *err)

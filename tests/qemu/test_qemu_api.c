@@ -283,7 +283,8 @@ static void test_events(void **state)
     assert_true(fd >= 0 && ftruncate(fd, 1 << 20) == 0);
     close(fd);
     lv_conn *c = open_ok(uri);
-    ev_log log = {0};
+    static ev_log log; /* static: a failed test leaves the handler behind */
+    memset(&log, 0, sizeof(log));
     lv_conn_set_domain_event_handler(c, on_event, &log);
     lv_domain_info *info = NULL;
     assert_ok(define(c, guest_xml("e1", disk), &info));
@@ -301,12 +302,21 @@ static void test_events(void **state)
     assert_ok(op(lv_domain_resume, c, uuid, 0));
     wait_event(&log, "e1 resumed/unpaused;", 2000);
 
-    /* Another process's. */
+    /* Another process's. Its view comes from the status file, which the
+     * monitor process rewrites on qemu's RESUME event: wait for that. */
+    lv_conn *c2 = open_ok(uri);
+    for (int i = 0; i < 400 && state_of(c2, "e1", NULL) != LV_DOMAIN_RUNNING; i++)
+        usleep(5000);
+    lv_conn_close(c2);
     log.text[0] = '\0';
     assert_int_equal(run_luvirt("suspend", "e1"), 0);
     wait_event(&log, "e1 suspended/paused;", 3000);
     assert_int_equal(run_luvirt("resume", "e1"), 0);
     wait_event(&log, "e1 resumed/unpaused;", 3000);
+    c2 = open_ok(uri);
+    for (int i = 0; i < 400 && state_of(c2, "e1", NULL) != LV_DOMAIN_RUNNING; i++)
+        usleep(5000);
+    lv_conn_close(c2);
     assert_int_equal(run_luvirt("shutdown", "e1"), 0);
     wait_event(&log, "e1 shutdown/finished; e1 stopped/shutdown;", 20000);
     assert_int_equal(state_of(c, "e1", NULL), LV_DOMAIN_SHUTOFF);
