@@ -24,6 +24,7 @@
 
 #include "../driver.h"
 #include "conf/domain_conf.h"
+#include "core/strbuf.h"
 
 /* ---- paths -------------------------------------------------------------- */
 
@@ -157,5 +158,107 @@ void lv__qemu_watch_events(lv_conn *conn, bool on);
 /* Rescans now and emits what changed (after an operation of this connection). */
 void lv__qemu_watch_poke(lv__qemu_state *st);
 void lv__qemu_emit_reboot(lv__qemu_state *st, const unsigned char *uuid);
+
+/* ---- operations on running guests ----------------------------------------
+ * qemu_run.c: an operation's life (lv__qemu_op) and the per-domain lock;
+ * qemu_start.c: start, create; qemu_session.c: the QMP session a shell holds
+ * under the lock; qemu_lifecycle.c: destroy, shutdown, reboot, reset, suspend,
+ * resume; qemu_version.c: the emulator's version. */
+
+/* Polling interval of the lock, of the end of a guest, of the status file. */
+#define LV__QEMU_POLL_MS 5
+
+struct json_object;
+struct lv_qmp;
+
+typedef enum lv__qemu_op_kind {
+    LV__QEMU_OP_START,
+    LV__QEMU_OP_QMP,
+    LV__QEMU_OP_DESTROY
+} lv__qemu_op_kind;
+
+typedef struct lv__qemu_op {
+    struct lv__qemu_op *next;
+    lv__qemu_state *st;
+    lv__qemu_op_kind kind;
+    char *name;
+    unsigned char uuid[LV_UUID_LEN];
+    unsigned flags;
+    int lock_fd;
+    lv_done_cb done;
+    lv_domain_cb dom_cb; /* create */
+    lv_string_cb str_cb; /* qemu_monitor_command */
+    char *result;        /* its text */
+    bool passthrough, hmp;
+    void *opaque;
+    bool completed;
+    int handles; /* uv handles still open */
+
+    /* start */
+    uv_process_t proc;
+    uv_pipe_t pipe;
+    lv_strbuf answer;
+    bool proc_exited, pipe_eof;
+    int64_t exit_status;
+    int exit_signal;
+    char *argv_text;
+
+    /* qmp */
+    struct lv_qmp *qmp;
+    const char *cmd;
+    char *args;
+    const char *what; /* "suspend", for messages */
+    bool set_override;
+    lv_domain_state new_state;
+    int new_reason;
+    bool wait_end;           /* shutdown with LV_SHUTDOWN_WAIT */
+    bool reboot;             /* arm the monitor's fake reboot (NAME.reboot) */
+    bool clear_reboot;       /* disarm a reboot the guest ignored */
+    unsigned shutdown_flags; /* lv_qemu_shutdown_flags of the live definition */
+    char *pre_args;          /* set-action arguments to send before cmd, or NULL */
+
+    /* batch (lv__qemu_qmp_batch) */
+    /* an lv__qemu_batch_cb (qemu_run.h) */
+    void (*batch_cb)(void *opaque, struct json_object *const *replies, size_t n,
+                     const lv_error *err);
+    size_t nbatch, nreplied;
+    char **batch_cmds, **batch_args;
+    struct json_object **replies;
+
+    /* waiting */
+    uv_timer_t timer;
+    uint64_t started;
+    uint64_t deadline_ms;
+    bool killed;
+    pid_t qemu_pid;
+    unsigned long long qemu_start;
+} lv__qemu_op;
+
+lv__qemu_op *lv__qemu_op_new(lv__qemu_state *st, lv__qemu_op_kind kind, const lv_domain_def *def);
+/* Calls the callback once, then lets the handles close and the op go. */
+void lv__qemu_op_complete(lv__qemu_op *op, const lv_error *err);
+void lv__qemu_op_fail(lv__qemu_op *op, lv_error_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void lv__qemu_op_unlock(lv__qemu_op *op);
+/* Closes h, one of op's uv handles (unless closing); op is freed once all are
+ * closed and it has completed. */
+void lv__qemu_op_close_handle(lv__qemu_op *op, uv_handle_t *h);
+/* The per-domain lock, not waited for: 1 taken, 0 held by another process, -1 error. */
+int lv__qemu_lock_try(lv__qemu_state *st, const char *name, int *fd_out, lv_error *err);
+
+/* qemu_start.c: a uv alloc callback (malloc'd buffers, freed by the reader). */
+void lv__qemu_on_alloc(uv_handle_t *h, size_t size, uv_buf_t *buf);
+
+/* qemu_lifecycle.c: polls until the monitor has cleaned up (the domain ended),
+ * or fails after deadline_ms. */
+void lv__qemu_wait_for_end(lv__qemu_op *op, uint64_t deadline_ms);
+
+/* qemu_session.c: checks the state, then runs cmd over the shells' QMP socket
+ * under the lock; *out is the op, or NULL when it already completed. The op
+ * starts with lv__qemu_qmp_start (so callers can set its fields first). */
+void lv__qemu_qmp_op(lv_conn *c, const unsigned char *uuid, unsigned flags, unsigned allowed,
+                     const char *what, const char *cmd, const char *args, lv_domain_state need,
+                     lv_done_cb cb, void *opaque, lv__qemu_op **out);
+void lv__qemu_qmp_start(lv__qemu_op *op);
 
 #endif
