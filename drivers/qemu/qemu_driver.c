@@ -4,7 +4,8 @@
  * and every operation starts by rescanning them, so any number of shells and
  * scripts see each other's changes. Definitions and status files are small and
  * read synchronously (the only blocking I/O here, as at open time). Running
- * guests are handled in qemu_run.c. Messages and refusals match the test
+ * guests are handled in qemu_run.c, qemu_start.c, qemu_session.c and
+ * qemu_lifecycle.c. Messages and refusals match the test
  * driver's, so scripts behave the same on both. */
 #include "qemu_driver.h"
 

@@ -2,7 +2,7 @@
  *   luvirt __luvirt-qemu-monitor --run DIR --name NAME --uuid UUID --id N --log FILE
  *          [--paused] [--shutdown-flags F] [--on-poweroff A] [--on-reboot A]
  *          [--on-crash A] -- QEMU ARGV...
- * by a shell (qemu_run.c), detached (its own session), with a pipe on fd 3.
+ * by a shell (qemu_start.c), detached (its own session), with a pipe on fd 3.
  *
  * As podman's conmon: it forks once more so the shell's child exits at once (no
  * zombie in a long-running shell, nothing for the slow PID 1 to reap), then

@@ -1,5 +1,6 @@
-/* Running guests (qemu_run.c): start and create spawn the monitor process,
- * the other operations talk QMP to the running qemu over the shells' socket. */
+/* Running guests: start and create spawn the monitor process (qemu_start.c);
+ * the other operations talk QMP to the running qemu over the shells' socket
+ * (qemu_session.c, qemu_lifecycle.c); qemu_run.c holds an operation's life. */
 #ifndef LV_QEMU_RUN_H
 #define LV_QEMU_RUN_H
 
