@@ -1,9 +1,11 @@
 /* The qemu driver: qemu:///system, qemu:///session and qemu:///embed?root=DIR.
  *
  * No daemon: the state is the files of the scope (qemu_priv.h lists them),
- * and every operation starts by rescanning them, so any number of shells and
- * scripts see each other's changes. Definitions and status files are small and
- * read synchronously (the only blocking I/O here, as at open time). Running
+ * and every operation starts by reading again those it needs (only one
+ * domain's for an operation on one domain, all of them for a list), so any
+ * number of shells and scripts see each other's changes. Definitions and
+ * status files are small and read synchronously (the only blocking I/O here,
+ * as at open time). Running
  * guests are handled in qemu_run.c, qemu_start.c, qemu_session.c and
  * qemu_lifecycle.c. Messages and refusals match the test
  * driver's, so scripts behave the same on both. */
@@ -41,9 +43,9 @@ static void qemu_open(lv_conn *conn, lv_done_cb cb, void *opaque)
         return;
     }
     conn->priv = st;
-    /* Reconnection: the status files left by earlier shells are read here; a
-     * guest that died meanwhile is cleaned up and shows shut off. */
-    lv__qemu_scan(st, NULL);
+    /* Reconnection: the status files left by earlier shells are read by the
+     * first operation (each reads the files it needs as they are when it
+     * starts); a guest that died meanwhile is cleaned up and shows shut off. */
     cb(opaque, NULL);
 }
 
@@ -121,8 +123,12 @@ static int check_flags(unsigned flags, unsigned allowed, const char *op, lv_erro
 
 lv__qemu_dom *lv__qemu_find_dom(lv__qemu_state *st, const unsigned char *uuid, lv_error *err)
 {
-    lv__qemu_scan(st, NULL);
-    lv__qemu_dom *d = uuid ? lv__qemu_find_uuid(st, uuid) : NULL;
+    /* Only the files of that domain when this table knows its name. */
+    lv__qemu_dom *d = NULL;
+    if (uuid)
+        d = lv__qemu_scan_uuid(st, uuid);
+    else
+        lv__qemu_scan(st, NULL);
     if (!d) {
         char s[LV_UUID_STRING_LEN] = "(null)";
         if (uuid)
@@ -318,17 +324,18 @@ static void qemu_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_domain_
         cb(opaque, NULL, &err);
         return;
     }
-    lv__qemu_scan(st, NULL);
+    /* A name is a file name: only that domain's files are read. Ids are in
+     * the status files, so a lookup that may match one reads them all. */
     switch (by) {
     case LV_LOOKUP_NAME:
-        d = lv__qemu_find_name(st, key);
+        d = lv__qemu_scan_name(st, key);
         break;
     case LV_LOOKUP_UUID:
         if (lv_uuid_parse(key, uuid, &err) < 0) {
             cb(opaque, NULL, &err);
             return;
         }
-        d = lv__qemu_find_uuid(st, uuid);
+        d = lv__qemu_scan_uuid(st, uuid);
         break;
     case LV_LOOKUP_ID:
         id = parse_id(key);
@@ -337,16 +344,22 @@ static void qemu_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_domain_
             cb(opaque, NULL, &err);
             return;
         }
+        lv__qemu_scan(st, NULL);
         d = lv__qemu_find_id(st, id);
         break;
     case LV_LOOKUP_ANY:
         id = parse_id(key);
-        if (id >= 0)
-            d = lv__qemu_find_id(st, id);
-        if (!d && lv_uuid_parse(key, uuid, NULL) == 0)
-            d = lv__qemu_find_uuid(st, uuid);
-        if (!d)
-            d = lv__qemu_find_name(st, key);
+        if (id >= 0 || lv_uuid_parse(key, uuid, NULL) == 0) {
+            lv__qemu_scan(st, NULL);
+            if (id >= 0)
+                d = lv__qemu_find_id(st, id);
+            if (!d && lv_uuid_parse(key, uuid, NULL) == 0)
+                d = lv__qemu_find_uuid(st, uuid);
+            if (!d)
+                d = lv__qemu_find_name(st, key);
+        } else {
+            d = lv__qemu_scan_name(st, key);
+        }
         break;
     default:
         lv_error_set(&err, LV_ERR_INVALID_ARG, "invalid lookup kind %d", (int)by);
@@ -607,7 +620,7 @@ static void qemu_rename(lv_conn *c, const unsigned char *uuid, const char *new_n
         /* err says what is wrong with it */
     } else if (strcmp(new_name, lv__qemu_dom_name(d)) == 0) {
         lv_error_set(&err, LV_ERR_OPERATION_INVALID, "domain '%s' already has that name", new_name);
-    } else if (lv__qemu_find_name(st, new_name)) {
+    } else if (lv__qemu_scan_name(st, new_name)) { /* its files as they are now */
         lv_error_set(&err, LV_ERR_DUPLICATE, "domain '%s' already exists", new_name);
     } else {
         lv_domain_def *def = lv_domain_def_copy(d->persistent_def);

@@ -138,6 +138,12 @@ int lv__qemu_scan(lv__qemu_state *st, lv_error *err);
 /* Re-reads one domain's runtime files; returns d, or NULL when it vanished
  * (a transient domain that ended: it is removed and freed). */
 lv__qemu_dom *lv__qemu_refresh(lv__qemu_state *st, lv__qemu_dom *d);
+/* Reads only the files of domain NAME (its definition, autostart link and
+ * runtime files): the domain as a full scan would find it, or NULL. */
+lv__qemu_dom *lv__qemu_scan_name(lv__qemu_state *st, const char *name);
+/* The domain of uuid, reading the files of the domain this table last knew by
+ * that uuid when it still has it, else all of them (a full scan). */
+lv__qemu_dom *lv__qemu_scan_uuid(lv__qemu_state *st, const unsigned char *uuid);
 lv__qemu_dom *lv__qemu_find_name(const lv__qemu_state *st, const char *name);
 lv__qemu_dom *lv__qemu_find_uuid(const lv__qemu_state *st, const unsigned char *uuid);
 lv__qemu_dom *lv__qemu_find_id(const lv__qemu_state *st, int id);

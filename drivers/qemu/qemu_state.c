@@ -1,7 +1,8 @@
 /* The domain table of a qemu connection mirrors the files of its scope: the
  * definitions in CONFIG, the status files in RUN. Any shell may change those
  * files, so operations rescan (definitions are reparsed only when their file
- * changed). These are synchronous reads of small files. */
+ * changed): all of them, or only one domain's (lv__qemu_scan_name,
+ * lv__qemu_scan_uuid). These are synchronous reads of small files. */
 #include "qemu_priv.h"
 
 #include <dirent.h>
@@ -326,6 +327,99 @@ static void scan_run(lv__qemu_state *st)
         free(name);
     }
     closedir(dir);
+}
+
+/* One domain by its name: CONFIG/NAME.xml (reparsed only when it changed), its
+ * autostart link and its runtime files, as a full scan would see them; the
+ * other domains of the table are left as they are. */
+lv__qemu_dom *lv__qemu_scan_name(lv__qemu_state *st, const char *name)
+{
+    if (!*name || name[0] == '.' || strchr(name, '/')) {
+        /* Not a file name of this scope: whatever a full scan finds. */
+        lv__qemu_scan(st, NULL);
+        return lv__qemu_find_name(st, name);
+    }
+    lv__qemu_dom *d = lv__qemu_find_name(st, name);
+    char *path = lv__qemu_path(st->paths.config, name, ".xml");
+    struct stat sb;
+    bool have_cfg = false;
+    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+        long long mtime = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+        if (d && d->persistent_def && d->cfg_mtime_ns == mtime &&
+            d->cfg_size == (long long)sb.st_size && d->cfg_ino == (unsigned long long)sb.st_ino) {
+            have_cfg = true;
+        } else {
+            lv_domain_def *def = read_def(path);
+            if (def && strcmp(def->name, name) == 0) {
+                if (!d) {
+                    d = LV_NEW(lv__qemu_dom);
+                    d->id = -1;
+                    d->state = LV_DOMAIN_SHUTOFF;
+                    lv__qemu_add_dom(st, d);
+                }
+                lv_domain_def_free(d->persistent_def);
+                d->persistent_def = def;
+                d->cfg_mtime_ns = mtime;
+                d->cfg_size = (long long)sb.st_size;
+                d->cfg_ino = (unsigned long long)sb.st_ino;
+                have_cfg = true;
+            } else {
+                lv_domain_def_free(def);
+            }
+        }
+    }
+    free(path);
+    if (have_cfg) {
+        char *link = lv__qemu_path(st->paths.autostart, name, ".xml");
+        struct stat lb;
+        d->autostart = lstat(link, &lb) == 0;
+        free(link);
+    } else if (d && d->persistent_def) {
+        /* Undefined by another shell: it may still run, as transient. */
+        lv_domain_def_free(d->persistent_def);
+        d->persistent_def = NULL;
+        d->autostart = false;
+        if (!d->live_def) {
+            lv__qemu_remove_dom(st, d);
+            d = NULL;
+        }
+    }
+    if (!d) {
+        /* A transient domain: a status file without a definition in CONFIG. */
+        char *spath = lv__qemu_path(st->paths.run, name, ".status");
+        struct stat ss;
+        bool has_status = stat(spath, &ss) == 0;
+        free(spath);
+        if (!has_status)
+            return NULL;
+        char *xpath = lv__qemu_path(st->paths.run, name, ".xml");
+        lv_domain_def *def = read_def(xpath);
+        free(xpath);
+        if (!def || strcmp(def->name, name) != 0) {
+            lv_domain_def_free(def);
+            return NULL;
+        }
+        d = LV_NEW(lv__qemu_dom);
+        d->id = -1;
+        d->live_def = def;
+        lv__qemu_add_dom(st, d);
+    }
+    return lv__qemu_refresh(st, d);
+}
+
+lv__qemu_dom *lv__qemu_scan_uuid(lv__qemu_state *st, const unsigned char *uuid)
+{
+    lv__qemu_dom *d = lv__qemu_find_uuid(st, uuid);
+    if (d) {
+        char *name = lv_strdup(lv__qemu_dom_def(d)->name);
+        d = lv__qemu_scan_name(st, name);
+        free(name);
+        if (d && memcmp(lv__qemu_dom_def(d)->uuid, uuid, LV_UUID_LEN) == 0)
+            return d;
+    }
+    /* Unknown here, renamed or undefined by another shell: read everything. */
+    lv__qemu_scan(st, NULL);
+    return lv__qemu_find_uuid(st, uuid);
 }
 
 int lv__qemu_scan(lv__qemu_state *st, lv_error *err)
