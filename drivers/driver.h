@@ -107,6 +107,13 @@ typedef struct lv_console {
 void lv_console_free(lv_console *console);
 
 void lv_domain_info_clear(lv_domain_info *info);
+/* Helpers every driver's list and lookup share (results.c). */
+/* Does a domain that is (or is not) active pass LV_LIST_* flags? Neither flag: all. */
+bool lv_domain_list_wants(unsigned flags, bool active);
+/* Sorts a list by name, the order `list` and conn:domains() promise. */
+void lv_domain_list_sort(lv_domain_list *list);
+/* A whole string of decimal digits that fits an int; -1 otherwise. */
+int lv_domain_id_parse(const char *s);
 void lv_domain_info_free(lv_domain_info *info);
 void lv_domain_list_free(lv_domain_list *list);
 

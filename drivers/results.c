@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -153,4 +154,38 @@ void lv_console_free(lv_console *console)
     if (console->lock_fd >= 0)
         close(console->lock_fd); /* releases the flock */
     free(console);
+}
+
+bool lv_domain_list_wants(unsigned flags, bool active)
+{
+    if (!(flags & (LV_LIST_ACTIVE | LV_LIST_INACTIVE)))
+        return true;
+    return (flags & (active ? LV_LIST_ACTIVE : LV_LIST_INACTIVE)) != 0;
+}
+
+static int compare_info_names(const void *a, const void *b)
+{
+    const lv_domain_info *x = a, *y = b;
+    return strcmp(x->name, y->name);
+}
+
+void lv_domain_list_sort(lv_domain_list *list)
+{
+    if (list->count > 1)
+        qsort(list->items, list->count, sizeof(*list->items), compare_info_names);
+}
+
+int lv_domain_id_parse(const char *s)
+{
+    if (!*s)
+        return -1;
+    long v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        v = v * 10 + (*p - '0');
+        if (v > INT_MAX)
+            return -1;
+    }
+    return (int)v;
 }

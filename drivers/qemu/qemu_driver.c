@@ -266,12 +266,6 @@ fail:
 
 /* ---- domain operations -------------------------------------------------- */
 
-static int compare_info_names(const void *a, const void *b)
-{
-    const lv_domain_info *x = a, *y = b;
-    return strcmp(x->name, y->name);
-}
-
 static void qemu_list(lv_conn *c, unsigned flags, lv_domain_list_cb cb, void *opaque)
 {
     lv_error err;
@@ -279,9 +273,6 @@ static void qemu_list(lv_conn *c, unsigned flags, lv_domain_list_cb cb, void *op
         cb(opaque, NULL, &err);
         return;
     }
-    bool want_active = flags & LV_LIST_ACTIVE, want_inactive = flags & LV_LIST_INACTIVE;
-    if (!want_active && !want_inactive)
-        want_active = want_inactive = true;
     lv__qemu_state *st = state_of(c);
     lv__qemu_scan(st, NULL);
     lv_domain_list *list = LV_NEW(lv_domain_list);
@@ -289,27 +280,11 @@ static void qemu_list(lv_conn *c, unsigned flags, lv_domain_list_cb cb, void *op
         list->items = lv_malloc0(st->ndoms * sizeof(*list->items));
     for (size_t i = 0; i < st->ndoms; i++) {
         const lv__qemu_dom *d = st->doms[i];
-        if (lv__qemu_dom_active(d) ? want_active : want_inactive)
+        if (lv_domain_list_wants(flags, lv__qemu_dom_active(d)))
             fill_info(&list->items[list->count++], d);
     }
-    if (list->count > 1)
-        qsort(list->items, list->count, sizeof(*list->items), compare_info_names);
+    lv_domain_list_sort(list);
     cb(opaque, list, NULL);
-}
-
-static int parse_id(const char *s)
-{
-    if (!*s)
-        return -1;
-    long v = 0;
-    for (const char *p = s; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return -1;
-        v = v * 10 + (*p - '0');
-        if (v > INT_MAX)
-            return -1;
-    }
-    return (int)v;
 }
 
 static void qemu_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_domain_cb cb, void *opaque)
@@ -338,7 +313,7 @@ static void qemu_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_domain_
         d = lv__qemu_scan_uuid(st, uuid);
         break;
     case LV_LOOKUP_ID:
-        id = parse_id(key);
+        id = lv_domain_id_parse(key);
         if (id < 0) {
             lv_error_set(&err, LV_ERR_INVALID_ARG, "invalid domain id '%s'", key);
             cb(opaque, NULL, &err);
@@ -348,7 +323,7 @@ static void qemu_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_domain_
         d = lv__qemu_find_id(st, id);
         break;
     case LV_LOOKUP_ANY:
-        id = parse_id(key);
+        id = lv_domain_id_parse(key);
         if (id >= 0 || lv_uuid_parse(key, uuid, NULL) == 0) {
             lv__qemu_scan(st, NULL);
             if (id >= 0)

@@ -330,12 +330,6 @@ fail:
 
 /* ---- domain operations -------------------------------------------------- */
 
-static int compare_info_names(const void *a, const void *b)
-{
-    const lv_domain_info *x = a, *y = b;
-    return strcmp(x->name, y->name);
-}
-
 static void test_list(lv_conn *c, unsigned flags, lv_domain_list_cb cb, void *opaque)
 {
     lv_error err;
@@ -343,37 +337,17 @@ static void test_list(lv_conn *c, unsigned flags, lv_domain_list_cb cb, void *op
         cb(opaque, NULL, &err);
         return;
     }
-    bool want_active = flags & LV_LIST_ACTIVE, want_inactive = flags & LV_LIST_INACTIVE;
-    if (!want_active && !want_inactive)
-        want_active = want_inactive = true;
     lv__test_state *st = state_of(c);
     lv_domain_list *list = LV_NEW(lv_domain_list);
     if (st->ndoms > 0)
         list->items = lv_malloc0(st->ndoms * sizeof(*list->items));
     for (size_t i = 0; i < st->ndoms; i++) {
         const lv__test_dom *d = st->doms[i];
-        if (lv__test_dom_active(d) ? want_active : want_inactive)
+        if (lv_domain_list_wants(flags, lv__test_dom_active(d)))
             fill_info(&list->items[list->count++], d);
     }
-    if (list->count > 1)
-        qsort(list->items, list->count, sizeof(*list->items), compare_info_names);
+    lv_domain_list_sort(list);
     cb(opaque, list, NULL);
-}
-
-/* A whole string of decimal digits that fits an int; -1 otherwise. */
-static int parse_id(const char *s)
-{
-    if (!*s)
-        return -1;
-    long v = 0;
-    for (const char *p = s; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return -1;
-        v = v * 10 + (*p - '0');
-        if (v > INT_MAX)
-            return -1;
-    }
-    return (int)v;
 }
 
 static void test_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_domain_cb cb, void *opaque)
@@ -400,7 +374,7 @@ static void test_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_domain_
         d = lv__test_find_uuid(st, uuid);
         break;
     case LV_LOOKUP_ID:
-        id = parse_id(key);
+        id = lv_domain_id_parse(key);
         if (id < 0) {
             lv_error_set(&err, LV_ERR_INVALID_ARG, "invalid domain id '%s'", key);
             cb(opaque, NULL, &err);
@@ -410,7 +384,7 @@ static void test_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_domain_
         break;
     case LV_LOOKUP_ANY:
         /* As virsh: an id, then a uuid, then a name (a domain may be called "42"). */
-        id = parse_id(key);
+        id = lv_domain_id_parse(key);
         if (id >= 0)
             d = lv__test_find_id(st, id);
         if (!d && lv_uuid_parse(key, uuid, NULL) == 0)
