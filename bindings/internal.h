@@ -160,6 +160,12 @@ void lv__domain_info_push(lua_State *L, const lv_domain_info *info);
 /* The uuid of the Domain at idx (checked). */
 const unsigned char *lv__domain_uuid(lua_State *L, int idx);
 
+/* ---- l_storage.c / l_network.c ----
+ * Each adds its methods to the Connection metatable's __index table (opened
+ * before them) and registers its own object types. */
+void lv__storage_open_lib(lua_State *L);
+void lv__network_open_lib(lua_State *L);
+
 /* ---- l_events.c ---- */
 void lv__events_open_lib(lua_State *L); /* luvirt.Subscription */
 lv_evhub *lv__events_hub(lua_State *L, lv_lconn *lc);

@@ -106,6 +106,8 @@ static int open_module(lua_State *L)
     lv__connection_open_lib(L);
     lv__domain_open_lib(L);
     lv__events_open_lib(L);
+    lv__storage_open_lib(L);
+    lv__network_open_lib(L);
     if (luaL_loadbuffer(L, lua_helpers, sizeof(lua_helpers) - 1, "=luvirt") != LUA_OK)
         return lua_error(L);
     lua_pushvalue(L, -2);

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "network.h"
+#include "storage.h"
 #include "qemu/qemu_driver.h"
 #include "test/test_driver.h"
 
@@ -86,8 +88,21 @@ void lv_conn_close(lv_conn *conn)
     if (!conn)
         return;
     lv_conn_set_domain_event_handler(conn, NULL, NULL);
+    lv_storage_conn_close(conn);
+    lv_network_conn_close(conn);
     conn->driver->close(conn);
+    lv_scope_dirs_clear(&conn->scope);
     free_conn(conn);
+}
+
+void lv_scope_dirs_clear(lv_scope_dirs *dirs)
+{
+    free(dirs->storage_config);
+    free(dirs->storage_run);
+    free(dirs->network_config);
+    free(dirs->network_run);
+    free(dirs->images);
+    memset(dirs, 0, sizeof(*dirs));
 }
 
 bool lv_conn_is_readonly(const lv_conn *conn)

@@ -23,6 +23,9 @@
 
 typedef struct lv_conn lv_conn;
 typedef struct lv_driver lv_driver;
+/* Filled in by drivers/storage.h and drivers/network.h. */
+typedef struct lv_storage_driver lv_storage_driver;
+typedef struct lv_network_driver lv_network_driver;
 
 /* ---- results ----------------------------------------------------------- */
 
@@ -335,7 +338,25 @@ struct lv_driver {
     void (*domxml_to_native)(lv_conn *c, const char *format, const char *xml, lv_string_cb cb,
                              void *opaque);
     const lv_domain_driver *domain;
+    /* Pools and volumes (drivers/storage.h), virtual networks
+     * (drivers/network.h); NULL: the driver has none. */
+    const lv_storage_driver *storage;
+    const lv_network_driver *network;
 };
+
+/* Where a connection's scope keeps the files of storage pools and networks,
+ * set by the hypervisor driver at open (qemu: per scope, see qemu_paths.c)
+ * and used by the storage and network drivers. All NULL when the driver has
+ * none (test driver). Directories are created by their user, on first use. */
+typedef struct lv_scope_dirs {
+    char *storage_config; /* pool definitions; autostart/ inside */
+    char *storage_run;    /* which pools are active */
+    char *network_config; /* network definitions; autostart/ inside */
+    char *network_run;    /* network state, dnsmasq config, pid and leases */
+    char *images;         /* the target of the default pool */
+    bool privileged;      /* the host-wide scope (qemu:///system) */
+} lv_scope_dirs;
+void lv_scope_dirs_clear(lv_scope_dirs *dirs);
 
 struct lv_conn {
     const lv_driver *driver;
@@ -346,6 +367,9 @@ struct lv_conn {
     void *priv;       /* the driver's */
     lv_domain_event_cb event_cb; /* lv_conn_set_domain_event_handler */
     void *event_opaque;
+    lv_scope_dirs scope;  /* the hypervisor driver's open fills it */
+    void *storage_priv;   /* the storage driver's per-connection state */
+    void *network_priv;   /* the network driver's per-connection state */
 };
 
 /* ---- entry points used by the bindings ---------------------------------- */

@@ -43,6 +43,7 @@ static void qemu_open(lv_conn *conn, lv_done_cb cb, void *opaque)
         return;
     }
     conn->priv = st;
+    lv__qemu_scope_dirs(&st->paths, &conn->scope);
     /* Reconnection: the status files left by earlier shells are read by the
      * first operation (each reads the files it needs as they are when it
      * starts); a guest that died meanwhile is cleaned up and shows shut off. */

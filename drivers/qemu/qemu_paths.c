@@ -3,7 +3,8 @@
  *                            /var/log/luvirt/qemu (root only)
  *   qemu:///session          $XDG_CONFIG_HOME/luvirt/qemu, $XDG_RUNTIME_DIR/luvirt/qemu,
  *                            $XDG_DATA_HOME/luvirt/images, $XDG_CACHE_HOME/luvirt/qemu/log
- *   qemu:///embed?root=DIR   DIR/config, DIR/run, DIR/images, DIR/log */
+ *   qemu:///embed?root=DIR   DIR/config, DIR/run, DIR/images, DIR/log
+ * Storage pools and networks live beside: see lv__qemu_scope_dirs. */
 #include "qemu_priv.h"
 
 #include <stdlib.h>
@@ -116,4 +117,35 @@ int lv__qemu_paths_ensure(const lv__qemu_paths *p, lv_error *err)
         lv_mkdir_p(p->run, 0700, err) < 0 || lv_mkdir_p(p->log, 0700, err) < 0)
         return -1;
     return 0;
+}
+
+/* Beside the qemu folders: /etc/luvirt/{storage,network} and
+ * /run/luvirt/{storage,network} for system, the same under the session's
+ * luvirt folders, DIR/{storage,network} and DIR/run/{storage,network} for an
+ * embedded root. The default pool is the scope's images folder. */
+void lv__qemu_scope_dirs(const lv__qemu_paths *p, lv_scope_dirs *out)
+{
+    char *cfg = lv_strdup(p->config), *run = lv_strdup(p->run);
+    char *slash = strrchr(cfg, '/');
+    if (slash && strcmp(slash, "/qemu") == 0)
+        *slash = '\0'; /* system and session: .../luvirt/qemu -> .../luvirt */
+    slash = strrchr(run, '/');
+    if (slash && strcmp(slash, "/qemu") == 0)
+        *slash = '\0';
+    if (strcmp(cfg, p->config) != 0) {
+        out->storage_config = lv_asprintf("%s/storage", cfg);
+        out->network_config = lv_asprintf("%s/network", cfg);
+    } else { /* embed: DIR/config -> DIR */
+        slash = strrchr(cfg, '/');
+        if (slash && slash != cfg)
+            *slash = '\0';
+        out->storage_config = lv_asprintf("%s/storage", cfg);
+        out->network_config = lv_asprintf("%s/network", cfg);
+    }
+    out->storage_run = lv_asprintf("%s/storage", run);
+    out->network_run = lv_asprintf("%s/network", run);
+    out->images = lv_strdup(p->images);
+    out->privileged = p->privileged;
+    free(cfg);
+    free(run);
 }

@@ -40,6 +40,8 @@ typedef struct lv__qemu_paths {
 /* Fills p for the URI's scope (system, session, embed?root=DIR). */
 int lv__qemu_paths_init(lv__qemu_paths *p, const lv_uri *uri, lv_error *err);
 void lv__qemu_paths_clear(lv__qemu_paths *p);
+/* The scope's storage and network folders (lv_conn.scope). */
+void lv__qemu_scope_dirs(const lv__qemu_paths *p, lv_scope_dirs *out);
 /* Creates the directories (synchronous mkdir -p; small and at open time). */
 int lv__qemu_paths_ensure(const lv__qemu_paths *p, lv_error *err);
 /* "DIR/NAME.SUFFIX", malloc'd. */
