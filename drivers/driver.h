@@ -26,6 +26,7 @@ typedef struct lv_driver lv_driver;
 /* Filled in by drivers/storage.h and drivers/network.h. */
 typedef struct lv_storage_driver lv_storage_driver;
 typedef struct lv_network_driver lv_network_driver;
+struct lv_net_info;
 
 /* ---- results ----------------------------------------------------------- */
 
@@ -370,6 +371,11 @@ struct lv_conn {
     lv_scope_dirs scope;  /* the hypervisor driver's open fills it */
     void *storage_priv;   /* the storage driver's per-connection state */
     void *network_priv;   /* the network driver's per-connection state */
+    /* lv_conn_set_network_event_handler (drivers/network.h); the cb's type
+     * is lv_net_event_cb, kept opaque here so driver.h needs no network.h. */
+    void (*net_event_cb)(void *opaque, lv_conn *conn, const struct lv_net_info *net, int event,
+                         int detail);
+    void *net_event_opaque;
 };
 
 /* ---- entry points used by the bindings ---------------------------------- */

@@ -21,6 +21,7 @@
 #include "core/alloc.h"
 #include "core/files.h"
 #include "core/names.h"
+#include "network/network_driver.h"
 #include "qemu_run.h"
 
 /* ---- connection --------------------------------------------------------- */
@@ -679,4 +680,5 @@ const lv_driver lv_qemu_driver = {
     .watch_events = lv__qemu_watch_events,
     .domxml_to_native = lv__qemu_domxml_to_native,
     .domain = &qemu_domain_driver,
+    .network = &lv_host_network_driver,
 };
