@@ -158,10 +158,12 @@ void lv_conn_set_network_event_handler(lv_conn *conn, lv_net_event_cb cb, void *
 int lv_network_bridge_for(lv_conn *c, const char *network, char **bridge, lv_error *err);
 /* A TAP device attached to bridge and up, for a guest NIC: returns its fd
  * (non-persistent: the device goes away when the last fd closes, so a qemu
- * that dies leaves nothing behind) and its name in *ifname. mtu 0: the
- * bridge's. Needs CAP_NET_ADMIN. */
+ * that dies leaves nothing behind) and its name in *ifname (malloc'd).
+ * ifname_template: "vnet%d" when NULL; a name without %d must not exist yet.
+ * mtu 0: the bridge's. guest_mac (may be NULL): the host side gets it with
+ * the first byte 0xFE, as libvirt. Needs CAP_NET_ADMIN. (network_tap.c) */
 int lv_network_open_tap(const char *bridge, const char *ifname_template, unsigned mtu,
-                        char **ifname, lv_error *err);
+                        const char *guest_mac, char **ifname, lv_error *err);
 
 /* Releases conn->network_priv; called by lv_conn_close. */
 void lv_network_conn_close(lv_conn *conn);
