@@ -6,7 +6,9 @@
  * driver. Results handed to a callback belong to it (free with lv_*_free).
  *
  * Pools are addressed by UUID like domains; volumes by (pool uuid, volume
- * name). The owner of this file is the storage driver (drivers/storage/). */
+ * name). A pool or volume that does not exist fails with LV_ERR_NO_POOL or
+ * LV_ERR_NO_VOLUME. The local driver (hypervisors whose files are on this
+ * host) is drivers/storage/storage_driver.h. The owner of this file is the storage driver (drivers/storage/). */
 #ifndef LV_STORAGE_H
 #define LV_STORAGE_H
 

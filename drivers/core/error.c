@@ -23,6 +23,7 @@ static const char *const code_names[LV_ERR__COUNT] = {
     [LV_ERR_SYSTEM] = "SYSTEM",
     [LV_ERR_NO_NETWORK] = "NO_NETWORK",
     [LV_ERR_NO_POOL] = "NO_POOL",
+    [LV_ERR_NO_VOLUME] = "NO_VOLUME",
 };
 
 int lv_error_setv(lv_error *err, lv_error_code code, const char *fmt, va_list ap)

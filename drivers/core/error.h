@@ -25,6 +25,7 @@ typedef enum lv_error_code {
     LV_ERR_SYSTEM,             /* an errno from the system; message names the path or call */
     LV_ERR_NO_NETWORK,
     LV_ERR_NO_POOL,
+    LV_ERR_NO_VOLUME,          /* no such storage volume */
     LV_ERR__COUNT
 } lv_error_code;
 

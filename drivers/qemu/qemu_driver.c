@@ -23,6 +23,7 @@
 #include "core/names.h"
 #include "network/network_driver.h"
 #include "qemu_run.h"
+#include "storage/storage_driver.h"
 
 /* ---- connection --------------------------------------------------------- */
 
@@ -680,5 +681,6 @@ const lv_driver lv_qemu_driver = {
     .watch_events = lv__qemu_watch_events,
     .domxml_to_native = lv__qemu_domxml_to_native,
     .domain = &qemu_domain_driver,
+    .storage = &lv_storage_local_driver,
     .network = &lv_host_network_driver,
 };
