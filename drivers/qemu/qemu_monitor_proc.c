@@ -1,8 +1,11 @@
 /* The per-guest monitor process: the luvirt binary started as
  *   luvirt __luvirt-qemu-monitor --run DIR --name NAME --uuid UUID --id N --log FILE
  *          [--paused] [--shutdown-flags F] [--on-poweroff A] [--on-reboot A]
- *          [--on-crash A] -- QEMU ARGV...
- * by a shell (qemu_start.c), detached (its own session), with a pipe on fd 3.
+ *          [--on-crash A] [--pass-fds N] -- QEMU ARGV...
+ * by a shell (qemu_start.c), detached (its own session), with a pipe on fd 3
+ * and, with --pass-fds N, the fds 5 .. 5+N-1 for qemu (the NICs' TAPs: see
+ * lv__qemu_prepare_nets in qemu_run.h), which it hands on at the same numbers
+ * and closes once qemu has them.
  *
  * As podman's conmon: it forks once more so the shell's child exits at once (no
  * zombie in a long-running shell, nothing for the slow PID 1 to reap), then
@@ -33,6 +36,7 @@
 #include "conf/domain_conf.h"
 #include "qemu_priv.h"
 #include "qemu_command.h"
+#include "qemu_run.h"
 #include "qmp.h"
 
 typedef struct monitor {
@@ -44,6 +48,7 @@ typedef struct monitor {
     bool paused;
     unsigned shutdown_flags; /* LV_QEMU_NO_SHUTDOWN | LV_QEMU_NO_REBOOT */
     const char *on_poweroff, *on_reboot, *on_crash;
+    int npassed; /* fds LV__QEMU_FIRST_PASSED_FD.. for qemu, until it holds them */
 
     lv__qemu_status status;
     char *status_path;
@@ -616,16 +621,28 @@ int lv_qemu_monitor_main(int argc, char **argv)
             m->on_reboot = v;
         else if (strcmp(a, "--on-crash") == 0)
             m->on_crash = v;
+        else if (strcmp(a, "--pass-fds") == 0)
+            m->npassed = atoi(v);
         else
             return usage();
         i++;
     }
-    if (!run || !m->name || !uuid || !id || !m->log_path || i >= argc)
+    if (!run || !m->name || !uuid || !id || !m->log_path || i >= argc || m->npassed < 0 ||
+        m->npassed > 1000)
         return usage();
     m->qemu_argv = &argv[i];
     /* Whatever else the shell had open without O_CLOEXEC (a script's files)
-     * must not live on in the monitor and qemu for the guest's lifetime. */
-    close_range(4, ~0U, 0);
+     * must not live on in the monitor and qemu for the guest's lifetime; the
+     * fds passed for qemu stay, and no exec but qemu's gets them. */
+    int first_passed = LV__QEMU_FIRST_PASSED_FD, end_passed = first_passed + m->npassed;
+    close_range(4, (unsigned)first_passed - 1, 0);
+    close_range((unsigned)end_passed, ~0U, 0);
+    for (int fd = first_passed; fd < end_passed; fd++)
+        if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+            if (fcntl(3, F_GETFD) >= 0)
+                dprintf(3, "error the monitor process did not get fd %d for qemu\n", fd);
+            return 1;
+        }
     m->handshake_fd = fcntl(3, F_GETFD) >= 0 ? 3 : -1;
     if (m->handshake_fd >= 0)
         fcntl(m->handshake_fd, F_SETFD, FD_CLOEXEC);
@@ -690,25 +707,32 @@ int lv_qemu_monitor_main(int argc, char **argv)
     }
 
     /* qemu: stdin /dev/null, stdout and stderr to the log, the two QMP listening
-     * sockets as fds 3 and 4 (the argv says fd=3 and fd=4). */
-    uv_stdio_container_t stdio[5] = {
-        {.flags = UV_IGNORE},
-        {.flags = UV_INHERIT_FD, .data.fd = logfd},
-        {.flags = UV_INHERIT_FD, .data.fd = logfd},
-        {.flags = UV_INHERIT_FD, .data.fd = mon_fd},
-        {.flags = UV_INHERIT_FD, .data.fd = qmp_fd},
-    };
+     * sockets as fds 3 and 4 (the argv says fd=3 and fd=4), the passed fds at
+     * their own numbers (the argv names them too). */
+    uv_stdio_container_t *stdio = lv_malloc0((size_t)end_passed * sizeof(*stdio));
+    stdio[0].flags = UV_IGNORE;
+    stdio[1] = (uv_stdio_container_t){.flags = UV_INHERIT_FD, .data.fd = logfd};
+    stdio[2] = (uv_stdio_container_t){.flags = UV_INHERIT_FD, .data.fd = logfd};
+    stdio[3] = (uv_stdio_container_t){.flags = UV_INHERIT_FD, .data.fd = mon_fd};
+    stdio[4] = (uv_stdio_container_t){.flags = UV_INHERIT_FD, .data.fd = qmp_fd};
+    for (int fd = first_passed; fd < end_passed; fd++)
+        stdio[fd] = (uv_stdio_container_t){.flags = UV_INHERIT_FD, .data.fd = fd};
     uv_process_options_t opts = {
         .exit_cb = on_qemu_exit,
         .file = m->qemu_argv[0],
         .args = m->qemu_argv,
         .stdio = stdio,
-        .stdio_count = 5,
+        .stdio_count = end_passed,
     };
     m->qemu.data = m;
     int rc = uv_spawn(&m->loop, &m->qemu, &opts);
+    free(stdio);
     close(logfd);
     close(qmp_fd);
+    /* qemu holds them now (or failed to start): a TAP must live only as long
+     * as qemu, so no copy stays here. */
+    for (int fd = first_passed; fd < end_passed; fd++)
+        close(fd);
     if (rc < 0) {
         close(mon_fd);
         char why[512];

@@ -60,6 +60,35 @@ void lv__qemu_console_log(lv_conn *c, const unsigned char *uuid, lv_string_cb cb
 void lv__qemu_domxml_to_native(lv_conn *c, const char *format, const char *xml, lv_string_cb cb,
                                void *opaque);
 
+/* qemu_net.c: the file descriptors a start hands to qemu for the guest's NICs.
+ *
+ * lv__qemu_prepare_nets runs in the shell, under the per-domain lock, on the
+ * live definition (a copy it may change, e.g. to record <target dev='vnetN'/>;
+ * the live XML is written after it). It sets *fds to a malloc'd array of
+ * *nfds == def->nnets entries, one per <interface> in order: an open fd
+ * (O_CLOEXEC; a TAP opened without TUNSETPERSIST) or -1 where none is needed.
+ * On failure it returns -1 with err set and has closed whatever it opened.
+ * lv__qemu_release_nets closes the fds >= 0 and frees the array.
+ *
+ * The path to qemu (qemu_start.c, qemu_monitor_proc.c): the k-th fd >= 0 (in
+ * interface order) becomes fd LV__QEMU_FIRST_PASSED_FD + k in qemu, and that
+ * number is what the argv says (-netdev tap,fd=N). The shell gives them to the
+ * monitor process at those same numbers (its fds 0-2 are /dev/null, 3 the
+ * answer pipe) and closes its own copies as soon as the monitor is spawned;
+ * the monitor (told with --pass-fds COUNT) keeps exactly those open across its
+ * double fork, hands them to qemu at the same numbers (qemu's 3 and 4 are the
+ * two QMP sockets) and closes its copies once qemu runs. From then on qemu
+ * holds the only copy: when qemu ends, however it ends, the TAP goes with it,
+ * and a start that fails anywhere leaves none behind. */
+#define LV__QEMU_FIRST_PASSED_FD 5
+int lv__qemu_prepare_nets(lv__qemu_state *st, lv_domain_def *def, int **fds, size_t *nfds,
+                          lv_error *err);
+void lv__qemu_release_nets(int *fds, size_t nfds);
+/* Tests set this to stand in for lv__qemu_prepare_nets (e.g. to pass a pipe
+ * without root); NULL, the default, calls the real one. */
+extern int (*lv__qemu_prepare_nets_hook)(lv__qemu_state *st, lv_domain_def *def, int **fds,
+                                         size_t *nfds, lv_error *err);
+
 /* Shared with qemu_driver.c. */
 lv__qemu_dom *lv__qemu_find_dom(lv__qemu_state *st, const unsigned char *uuid, lv_error *err);
 const char *lv__qemu_dom_name(const lv__qemu_dom *d);

@@ -52,6 +52,31 @@ static char *monitor_exe(void)
 
 /* ---- start -------------------------------------------------------------- */
 
+int (*lv__qemu_prepare_nets_hook)(lv__qemu_state *st, lv_domain_def *def, int **fds, size_t *nfds,
+                                  lv_error *err);
+
+/* The NICs' fds (qemu_run.h): opened in this process; net_fds[i] gets the
+ * number qemu will see for interface i, *npassed how many there are. */
+static int prepare_nets(lv__qemu_state *st, lv_domain_def *live, int **fds, size_t *nfds,
+                        int **net_fds, size_t *npassed, lv_error *err)
+{
+    *net_fds = NULL;
+    *npassed = 0;
+    int rc = lv__qemu_prepare_nets_hook ? lv__qemu_prepare_nets_hook(st, live, fds, nfds, err)
+                                        : lv__qemu_prepare_nets(st, live, fds, nfds, err);
+    if (rc < 0) {
+        *fds = NULL;
+        *nfds = 0;
+        return -1;
+    }
+    if (*nfds == 0)
+        return 0;
+    *net_fds = lv_malloc0(*nfds * sizeof(int));
+    for (size_t i = 0; i < *nfds; i++)
+        (*net_fds)[i] = (*fds)[i] >= 0 ? LV__QEMU_FIRST_PASSED_FD + (int)(*npassed)++ : -1;
+    return 0;
+}
+
 static void start_check_done(lv__qemu_op *op)
 {
     if (!op->pipe_eof || !op->proc_exited || op->completed)
@@ -191,6 +216,9 @@ static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *
     char **argv = NULL;
     lv__qemu_op *op = NULL;
     char *exe = NULL;
+    int *nic_fds = NULL, *net_fds = NULL;
+    size_t nnic_fds = 0, npassed = 0;
+    uv_stdio_container_t *stdio = NULL;
     if (strlen(qmp) >= 108 || strlen(console) >= 108) {
         lv_error_set(&err, LV_ERR_INVALID_ARG,
                      "cannot start domain '%s': the socket path '%s' is too long for a UNIX "
@@ -198,6 +226,10 @@ static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *
                      def->name, strlen(qmp) >= 108 ? qmp : console);
         goto fail_free;
     }
+    if (prepare_nets(st, live, &nic_fds, &nnic_fds, &net_fds, &npassed, &err) < 0)
+        goto fail_free;
+    launch.net_fds = net_fds;
+    launch.nnet_fds = nnic_fds;
     if (lv_qemu_build_argv(live, &launch, &argv, &err) < 0)
         goto fail_free;
     if (lv__qemu_save_live(st, live, id, &err) < 0)
@@ -211,7 +243,7 @@ static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *
     size_t nargv = 0;
     while (argv[nargv])
         nargv++;
-    char uuid[LV_UUID_STRING_LEN], idstr[16], sflags[16];
+    char uuid[LV_UUID_STRING_LEN], idstr[16], sflags[16], spassed[16];
     lv_uuid_format(live->uuid, uuid);
     snprintf(idstr, sizeof(idstr), "%d", id);
     snprintf(sflags, sizeof(sflags), "%u", lv_qemu_shutdown_flags(live));
@@ -248,6 +280,11 @@ static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *
     }
     if (flags & LV_START_PAUSED)
         margs[k++] = "--paused";
+    if (npassed) {
+        snprintf(spassed, sizeof(spassed), "%zu", npassed);
+        margs[k++] = "--pass-fds";
+        margs[k++] = spassed;
+    }
     margs[k++] = "--";
     char **full = lv_malloc0((k + nargv + 1) * sizeof(char *));
     memcpy(full, margs, k * sizeof(char *));
@@ -263,24 +300,37 @@ static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *
     uv_pipe_init(st->conn->loop, &op->pipe, 0);
     op->pipe.data = op;
     op->handles++;
-    uv_stdio_container_t stdio[4] = {
-        {.flags = UV_IGNORE},
-        {.flags = UV_IGNORE},
-        {.flags = UV_IGNORE},
-        {.flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE, .data.stream = (uv_stream_t *)&op->pipe},
-    };
+    /* The monitor's fds: 0-2 /dev/null, 3 its answer, then the NICs' fds at
+     * the numbers qemu will have them (the monitor closes any other it gets). */
+    size_t nstdio = LV__QEMU_FIRST_PASSED_FD + npassed;
+    stdio = lv_malloc0(nstdio * sizeof(*stdio));
+    for (size_t j = 0; j < nstdio; j++)
+        stdio[j].flags = UV_IGNORE;
+    stdio[3].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+    stdio[3].data.stream = (uv_stream_t *)&op->pipe;
+    for (size_t i = 0; i < nnic_fds; i++) {
+        if (net_fds[i] < 0)
+            continue;
+        stdio[net_fds[i]].flags = UV_INHERIT_FD;
+        stdio[net_fds[i]].data.fd = nic_fds[i];
+    }
     uv_process_options_t opts = {
         .exit_cb = on_monitor_exit,
         .file = exe,
         .args = full,
         .stdio = stdio,
-        .stdio_count = 4,
+        .stdio_count = (int)nstdio,
         .flags = UV_PROCESS_DETACHED,
     };
     op->proc.data = op;
     int rc = uv_spawn(st->conn->loop, &op->proc, &opts);
     op->handles++;
     free(full);
+    free(stdio);
+    /* The monitor holds them now (uv_spawn returns once it has exec'd), or
+     * never will: either way this process lets go of its copies. */
+    lv__qemu_release_nets(nic_fds, nnic_fds);
+    nic_fds = NULL;
     if (rc < 0) {
         op->pipe_eof = true; /* no monitor, no answer to wait for */
         lv__qemu_op_close_handle(op, (uv_handle_t *)&op->proc);
@@ -294,6 +344,7 @@ static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *
         uv_read_start((uv_stream_t *)&op->pipe, lv__qemu_on_alloc, on_answer);
     }
     free(exe);
+    free(net_fds);
     lv_qemu_argv_free(argv);
     lv_domain_def_free(live);
     free(mon);
@@ -305,6 +356,8 @@ static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *
     return;
 
 fail_free:
+    lv__qemu_release_nets(nic_fds, nnic_fds);
+    free(net_fds);
     lv_qemu_argv_free(argv);
     lv_domain_def_free(live);
     free(mon);
