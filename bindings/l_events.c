@@ -271,10 +271,13 @@ static void check_event_name(lua_State *L, int idx)
     luaL_checkoption(L, idx, NULL, names);
 }
 
-/* conn:on("lifecycle", fn) */
+/* conn:on("lifecycle", fn); conn:on("network-lifecycle", fn) is l_network_events.c's */
 int lv__l_conn_on(lua_State *L)
 {
     lv__check_conn(L, 1);
+    const char *name = lua_tostring(L, 2);
+    if (name && strcmp(name, "network-lifecycle") == 0)
+        return lv__l_conn_on_network(L);
     check_event_name(L, 2);
     luaL_checktype(L, 3, LUA_TFUNCTION);
     return subscribe(L, 1, 3, NULL);

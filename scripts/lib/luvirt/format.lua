@@ -143,6 +143,7 @@ end
 M.GROUPS = {
     { key = "domain", title = "Domain Management" },
     { key = "monitor", title = "Domain Monitoring" },
+    { key = "network", title = "Networking" },
     { key = "host", title = "Host and Hypervisor" },
     { key = "shell", title = "Luvirt itself" },
     { key = "plugins", title = "Plugins" },

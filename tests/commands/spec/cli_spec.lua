@@ -8,7 +8,8 @@ describe("cli.complete", function()
         return cli.complete(line, #line - #word, #line)
     end
     it("completes command names", function()
-        assert.same({ "domblkinfo", "domblklist", "domdisplay", "domid", "domiflist", "dominfo",
+        assert.same({ "domblkinfo", "domblklist", "domdisplay", "domid", "domifaddr", "domiflist",
+                      "dominfo",
                       "dommemstat", "domname", "domrename", "domstate", "domstats", "domuuid",
                       "domxml-to-native" }, c("dom"))
         assert.same({ "exit" }, c("exi"))
@@ -30,7 +31,7 @@ describe("cli.complete", function()
         assert.is_nil(c("define /tm"))
     end)
     it("completes help topics", function()
-        assert.same({ "domid", "domiflist", "dominfo" }, c("help domi"))
+        assert.same({ "domid", "domifaddr", "domiflist", "dominfo" }, c("help domi"))
         assert.same({ "domain" }, c("help doma"))
     end)
 end)
