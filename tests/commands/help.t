@@ -63,6 +63,43 @@ Grouped commands:
     uri                            print the hypervisor canonical URI
     version                        show version
 
+ Storage Pool (help keyword 'pool'):
+    pool-autostart                 autostart a pool
+    pool-build                     build a pool
+    pool-create                    create a pool from an XML file
+    pool-create-as                 create a pool from a set of args
+    pool-define                    define an inactive persistent storage pool or modify an existing persistent one from an XML file
+    pool-define-as                 define a pool from a set of args
+    pool-delete                    delete a pool
+    pool-destroy                   destroy (stop) a pool
+    pool-dumpxml                   pool information in XML
+    pool-edit                      edit XML configuration for a storage pool
+    pool-info                      storage pool information
+    pool-list                      list pools
+    pool-name                      convert a pool UUID to pool name
+    pool-refresh                   refresh a pool
+    pool-start                     start a (previously defined) inactive pool
+    pool-undefine                  undefine an inactive pool
+    pool-uuid                      convert a pool name to pool UUID
+
+ Storage Volume (help keyword 'volume'):
+    vol-clone                      clone a volume.
+    vol-create                     create a vol from an XML file
+    vol-create-as                  create a volume from a set of args
+    vol-create-from                create a vol, using another volume as input
+    vol-delete                     delete a vol
+    vol-download                   download volume contents to a file
+    vol-dumpxml                    vol information in XML
+    vol-info                       storage vol information
+    vol-key                        returns the volume key for a given volume name or path
+    vol-list                       list vols
+    vol-name                       returns the volume name for a given volume key or path
+    vol-path                       returns the volume path for a given volume name or key
+    vol-pool                       returns the storage pool for a given volume key or path
+    vol-resize                     resize a vol
+    vol-upload                     upload file contents to a volume
+    vol-wipe                       wipe a vol
+
  Luvirt itself (help keyword 'shell'):
     connect                        (re)connect to hypervisor
     echo                           echo arguments

@@ -145,6 +145,8 @@ M.GROUPS = {
     { key = "monitor", title = "Domain Monitoring" },
     { key = "network", title = "Networking" },
     { key = "host", title = "Host and Hypervisor" },
+    { key = "pool", title = "Storage Pool" },
+    { key = "volume", title = "Storage Volume" },
     { key = "shell", title = "Luvirt itself" },
     { key = "plugins", title = "Plugins" },
 }
