@@ -15,7 +15,8 @@ return {
         .. "It then prints how many events came, and fails when none did. Event types: "
         .. "lifecycle (Defined, Undefined, Started, Stopped).",
     options = {
-        { name = "network", type = "string", help = "filter by network name or uuid" },
+        { name = "network", type = "string", completion = "network",
+          help = "filter by network name or uuid" },
         { name = "event", type = "string", choices = EVENT_TYPES, help = "which event type to wait for" },
         { name = "loop", type = "bool", help = "loop until timeout or interrupt, rather than one-shot" },
         { name = "timeout", type = "int", metavar = "number", help = "timeout seconds" },

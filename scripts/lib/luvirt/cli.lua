@@ -30,6 +30,7 @@ local state = {
     lua_mode = false,   -- the REPL is in `lua` mode
     pending = nil,      -- an incomplete Lua chunk waiting for more lines
     domains = {},       -- domain names for completion
+    networks = {},      -- network names for completion
     env = nil,          -- the REPL's Lua globals
 }
 M.state = state
@@ -523,18 +524,30 @@ end
 function M.refresh_completion()
     if not state.conn then return end
     local ok, doms = pcall(state.conn.domains, state.conn)
-    if not ok or type(doms) ~= "table" then return end
-    local names = {}
-    for _, d in ipairs(doms) do
-        local okn, n = pcall(d.name, d)
-        if okn and n then names[#names + 1] = n end
+    if ok and type(doms) == "table" then
+        local names = {}
+        for _, d in ipairs(doms) do
+            local okn, n = pcall(d.name, d)
+            if okn and n then names[#names + 1] = n end
+        end
+        table.sort(names)
+        state.domains = names
     end
-    table.sort(names)
-    state.domains = names
+    -- a driver without networks answers nil: keep the list empty
+    local okn, infos = pcall(state.conn.network_infos, state.conn)
+    if okn and type(infos) == "table" then
+        local names = {}
+        for _, i in ipairs(infos) do names[#names + 1] = i.name end
+        table.sort(names)
+        state.networks = names
+    end
 end
 
 --- Sets the domain names completion offers (tests and refresh_completion).
 function M.set_completion_domains(names) state.domains = names end
+
+--- Sets the network names completion offers (tests and refresh_completion).
+function M.set_completion_networks(names) state.networks = names end
 
 local function filter(list, prefix)
     local out = {}
@@ -555,6 +568,7 @@ local function values_for(o)
     if o.choices then return o.choices end
     local hint = o.completion or o.type
     if hint == "domain" then return state.domains end
+    if hint == "network" then return state.networks end
     if hint == "command" then
         local list = command_names()
         local cmds = commands.all()

@@ -6,7 +6,7 @@ local M = {}
 --- The usual positional `<network>` option.
 function M.network_option(help)
     return { name = "network", type = "string", positional = true, required = true,
-             help = help or "network name or uuid" }
+             completion = "network", help = help or "network name or uuid" }
 end
 
 --- The Network for a name or UUID (by: nil, "name" or "uuid"), or a failure.
