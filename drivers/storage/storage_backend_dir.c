@@ -1,0 +1,438 @@
+/* The dir backend: a pool is a folder, its volumes the image files in it.
+ * The volume operations work on any pool whose volumes are files in the
+ * target folder and are shared with the fs backend (storage_backend_dir.h).
+ * Images are made and changed by qemu-img (storage_qemu_img.h) under a
+ * hidden temporary name and renamed into place, so a failed operation
+ * leaves no half-written volume. */
+#include "storage_backend_dir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "core/files.h"
+#include "core/names.h"
+#include "storage_qemu_img.h"
+#include "storage_run.h"
+#include "storage_tool.h"
+
+/* ---- pool --------------------------------------------------------------- */
+
+static mode_t perms_mode(const lv_storage_perms *p, mode_t def)
+{
+    return p->mode ? (mode_t)strtoul(p->mode, NULL, 8) : def;
+}
+
+static int apply_owner(const char *path, const lv_storage_perms *p, const char *what,
+                       lv_error *err)
+{
+    uid_t uid = p->owner.set && p->owner.value >= 0 ? (uid_t)p->owner.value : (uid_t)-1;
+    gid_t gid = p->group.set && p->group.value >= 0 ? (gid_t)p->group.value : (gid_t)-1;
+    if (uid == (uid_t)-1 && gid == (gid_t)-1)
+        return 0;
+    if (chown(path, uid, gid) < 0)
+        return lv_error_set_errno(err, errno, "%s: cannot change the owner of '%s'", what, path);
+    return 0;
+}
+
+int lv__storage_dir_build_target(lv__storage_pool *pool, lv_error *err)
+{
+    const lv_pool_def *def = pool->def;
+    char what[300];
+    snprintf(what, sizeof(what), "pool '%s'", def->name);
+    struct stat sb;
+    bool existed = stat(def->target_path, &sb) == 0;
+    if (existed && !S_ISDIR(sb.st_mode))
+        return lv_error_set(err, LV_ERR_OPERATION_FAILED,
+                            "%s: target '%s' exists and is not a folder", what, def->target_path);
+    mode_t mode = perms_mode(&def->target_perms, 0711);
+    if (!existed && lv_mkdir_p(def->target_path, mode, err) < 0)
+        return -1;
+    if ((!existed || def->target_perms.mode) && chmod(def->target_path, mode) < 0)
+        return lv_error_set_errno(err, errno, "%s: cannot set the mode of '%s'", what,
+                                  def->target_path);
+    return apply_owner(def->target_path, &def->target_perms, what, err);
+}
+
+static void dir_build(lv__storage_pool *pool, unsigned flags, lv_done_cb cb, void *opaque)
+{
+    (void)flags;
+    lv_error err;
+    if (lv__storage_dir_build_target(pool, &err) < 0) {
+        cb(opaque, &err);
+        return;
+    }
+    cb(opaque, NULL);
+}
+
+int lv__storage_dir_check_target(const lv__storage_pool *pool, lv_error *err)
+{
+    struct stat sb;
+    if (stat(pool->def->target_path, &sb) < 0) {
+        if (errno == ENOENT)
+            return lv_error_set(err, LV_ERR_OPERATION_INVALID,
+                                "pool '%s': its target folder '%s' does not exist (pool-build "
+                                "creates it)",
+                                pool->def->name, pool->def->target_path);
+        return lv_error_set_errno(err, errno, "pool '%s': cannot reach its target folder '%s'",
+                                  pool->def->name, pool->def->target_path);
+    }
+    if (!S_ISDIR(sb.st_mode))
+        return lv_error_set(err, LV_ERR_OPERATION_INVALID,
+                            "pool '%s': its target '%s' is not a folder", pool->def->name,
+                            pool->def->target_path);
+    return 0;
+}
+
+static void dir_check(lv__storage_pool *pool, lv_done_cb cb, void *opaque)
+{
+    lv_error err;
+    if (lv__storage_dir_check_target(pool, &err) < 0) {
+        cb(opaque, &err);
+        return;
+    }
+    cb(opaque, NULL);
+}
+
+int lv__storage_dir_remove_target(const lv__storage_pool *pool, lv_error *err)
+{
+    if (rmdir(pool->def->target_path) == 0 || errno == ENOENT)
+        return 0;
+    if (errno == ENOTEMPTY || errno == EEXIST)
+        return lv_error_set(err, LV_ERR_OPERATION_INVALID,
+                            "pool '%s': its target folder '%s' is not empty (delete its volumes "
+                            "first)",
+                            pool->def->name, pool->def->target_path);
+    return lv_error_set_errno(err, errno, "pool '%s': cannot remove its target folder '%s'",
+                              pool->def->name, pool->def->target_path);
+}
+
+static void dir_delete(lv__storage_pool *pool, unsigned flags, lv_done_cb cb, void *opaque)
+{
+    (void)flags;
+    lv_error err;
+    if (lv__storage_dir_remove_target(pool, &err) < 0) {
+        cb(opaque, &err);
+        return;
+    }
+    cb(opaque, NULL);
+}
+
+/* ---- refresh ------------------------------------------------------------ */
+
+#define INFO_PARALLEL 4
+
+typedef struct refresh_job {
+    lv__storage_pool *pool;
+    lv__vol_defs *vols;
+    size_t next, running;
+    lv_done_cb cb;
+    void *opaque;
+} refresh_job;
+
+typedef struct info_call {
+    refresh_job *job;
+    size_t index;
+    char **argv;
+} info_call;
+
+static int vol_cmp(const void *a, const void *b)
+{
+    return strcmp(((const lv_vol_def *)a)->name, ((const lv_vol_def *)b)->name);
+}
+
+static void refresh_next(refresh_job *job);
+
+static void info_done(void *opaque, const lv__storage_tool_result *res)
+{
+    info_call *call = opaque;
+    refresh_job *job = call->job;
+    lv_vol_def *vol = &job->vols->items[call->index];
+    /* An image qemu-img cannot read stays listed, its format unknown and its
+     * capacity the file's size. */
+    if (res->status == 0)
+        lv__qemu_img_parse_info(res->out, vol, NULL);
+    lv__storage_argv_free(call->argv);
+    free(call);
+    job->running--;
+    refresh_next(job);
+}
+
+static void refresh_next(refresh_job *job)
+{
+    while (job->running < INFO_PARALLEL && job->next < job->vols->count) {
+        info_call *call = LV_NEW(info_call);
+        call->job = job;
+        call->index = job->next++;
+        call->argv = lv__qemu_img_info_argv(job->vols->items[call->index].target_path, NULL);
+        job->running++;
+        lv__storage_tool_run(job->pool->conn->loop, call->argv, info_done, call);
+    }
+    if (job->running == 0 && job->next == job->vols->count) {
+        lv_done_cb cb = job->cb;
+        void *opaque = job->opaque;
+        free(job);
+        cb(opaque, NULL);
+    }
+}
+
+int lv__storage_dir_scan(lv__storage_pool *pool, lv__vol_defs *vols, lv_error *err)
+{
+    const lv_pool_def *def = pool->def;
+    if (lv__storage_dir_check_target(pool, err) < 0)
+        return -1;
+    DIR *d = opendir(def->target_path);
+    if (!d)
+        return lv_error_set_errno(err, errno, "pool '%s': cannot read its target folder '%s'",
+                                  def->name, def->target_path);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        struct stat sb;
+        if (lv_name_validate("volume", e->d_name, NULL) < 0) /* ".", "..", hidden, ... */
+            continue;
+        if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(sb.st_mode))
+            continue;
+        lv_vol_def *v = lv__vol_defs_add(vols);
+        v->name = lv_strdup(e->d_name);
+        v->type = lv_strdup("file");
+        v->target_path = lv_asprintf("%s/%s", def->target_path, e->d_name);
+        v->key = lv_strdup(v->target_path);
+        v->capacity.set = v->allocation.set = v->physical.set = true;
+        v->capacity.bytes = (uint64_t)sb.st_size;
+        v->physical.bytes = (uint64_t)sb.st_size;
+        v->allocation.bytes = (uint64_t)sb.st_blocks * 512;
+    }
+    closedir(d);
+    if (vols->count > 1)
+        qsort(vols->items, vols->count, sizeof(*vols->items), vol_cmp);
+    struct statvfs vfs;
+    if (statvfs(def->target_path, &vfs) == 0) {
+        pool->capacity = (uint64_t)vfs.f_blocks * vfs.f_frsize;
+        pool->available = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+        pool->allocation = pool->capacity - (uint64_t)vfs.f_bfree * vfs.f_frsize;
+    }
+    return 0;
+}
+
+void lv__storage_dir_refresh(lv__storage_pool *pool, lv__vol_defs *vols, lv_done_cb cb,
+                             void *opaque)
+{
+    lv_error err;
+    if (lv__storage_dir_scan(pool, vols, &err) < 0) {
+        cb(opaque, &err);
+        return;
+    }
+    refresh_job *job = LV_NEW(refresh_job);
+    job->pool = pool;
+    job->vols = vols;
+    job->cb = cb;
+    job->opaque = opaque;
+    refresh_next(job);
+}
+
+/* ---- volumes ------------------------------------------------------------ */
+
+char *lv__storage_dir_vol_path(const lv__storage_pool *pool, const char *name)
+{
+    return lv_asprintf("%s/%s", pool->def->target_path, name);
+}
+
+/* A new image made under a hidden name next to its final path, then
+ * renamed into place without replacing anything there. */
+typedef struct make_job {
+    lv__storage_pool *pool;
+    char *final_path;
+    char *tmp_path;
+    char *what; /* "volume 'x' of pool 'p'" */
+    mode_t mode;
+    lv_storage_perms perms;
+    char **argv;
+    lv_done_cb cb;
+    void *opaque;
+} make_job;
+
+static void make_finish(make_job *job, const lv_error *err)
+{
+    if (err && job->tmp_path)
+        unlink(job->tmp_path);
+    lv_done_cb cb = job->cb;
+    void *opaque = job->opaque;
+    lv__storage_argv_free(job->argv);
+    free(job->final_path);
+    free(job->tmp_path);
+    free(job->what);
+    free(job->perms.mode);
+    free(job->perms.label);
+    free(job);
+    cb(opaque, err);
+}
+
+static void make_ran(void *opaque, const lv__storage_run_result *res)
+{
+    make_job *job = opaque;
+    lv_error err;
+    if (res->status != 0) {
+        lv__storage_run_error(&err, LV_ERR_OPERATION_FAILED, res, job->argv, job->what);
+        make_finish(job, &err);
+        return;
+    }
+    if (chmod(job->tmp_path, job->mode) < 0) {
+        lv_error_set_errno(&err, errno, "%s: cannot set the mode of '%s'", job->what,
+                           job->tmp_path);
+        make_finish(job, &err);
+        return;
+    }
+    if (apply_owner(job->tmp_path, &job->perms, job->what, &err) < 0) {
+        make_finish(job, &err);
+        return;
+    }
+    if (renameat2(AT_FDCWD, job->tmp_path, AT_FDCWD, job->final_path, RENAME_NOREPLACE) < 0) {
+        if (errno == EEXIST)
+            lv_error_set(&err, LV_ERR_DUPLICATE, "%s already exists", job->what);
+        else
+            lv_error_set_errno(&err, errno, "%s: cannot rename '%s' into place", job->what,
+                               job->tmp_path);
+        make_finish(job, &err);
+        return;
+    }
+    free(job->tmp_path);
+    job->tmp_path = NULL;
+    make_finish(job, NULL);
+}
+
+/* Starts job->argv (whose output path is job->tmp_path). */
+static void make_start(make_job *job, lv_progress_cb progress, void *progress_opaque,
+                       uint64_t total)
+{
+    lv__storage_run(job->pool->conn->loop, job->argv, progress, progress_opaque, total, make_ran,
+                    job);
+}
+
+/* The job and its temporary file; NULL (cb called) on failure. */
+static make_job *make_prepare(lv__storage_pool *pool, const lv_vol_def *vol, lv_done_cb cb,
+                              void *opaque)
+{
+    make_job *job = LV_NEW(make_job);
+    job->pool = pool;
+    job->cb = cb;
+    job->opaque = opaque;
+    job->final_path = lv_strdup(vol->target_path);
+    job->what = lv_asprintf("volume '%s' of pool '%s'", vol->name, pool->def->name);
+    job->mode = perms_mode(&vol->target_perms, 0600);
+    job->perms.owner = vol->target_perms.owner;
+    job->perms.group = vol->target_perms.group;
+    if (access(job->final_path, F_OK) == 0) {
+        lv_error err;
+        lv_error_set(&err, LV_ERR_DUPLICATE, "%s already exists", job->what);
+        make_finish(job, &err);
+        return NULL;
+    }
+    job->tmp_path = lv_asprintf("%s/.%s.XXXXXX", pool->def->target_path, vol->name);
+    int fd = mkstemp(job->tmp_path);
+    if (fd < 0) {
+        lv_error err;
+        lv_error_set_errno(&err, errno, "%s: cannot create a file in '%s'", job->what,
+                           pool->def->target_path);
+        free(job->tmp_path);
+        job->tmp_path = NULL;
+        make_finish(job, &err);
+        return NULL;
+    }
+    close(fd);
+    return job;
+}
+
+void lv__storage_dir_vol_create(lv__storage_pool *pool, const lv_vol_def *vol, unsigned flags,
+                                lv_done_cb cb, void *opaque)
+{
+    make_job *job = make_prepare(pool, vol, cb, opaque);
+    if (!job)
+        return;
+    job->argv = lv__qemu_img_create_argv(vol, job->tmp_path, flags);
+    make_start(job, NULL, NULL, 0);
+}
+
+void lv__storage_dir_vol_create_from(lv__storage_pool *pool, const lv_vol_def *vol,
+                                     lv__storage_pool *src_pool, const lv_vol_def *src,
+                                     unsigned flags, lv_progress_cb progress,
+                                     void *progress_opaque, lv_done_cb cb, void *opaque)
+{
+    (void)src_pool;
+    make_job *job = make_prepare(pool, vol, cb, opaque);
+    if (!job)
+        return;
+    job->argv = lv__qemu_img_convert_argv(src->target_path, src->target_format, vol,
+                                          job->tmp_path, flags, true);
+    make_start(job, progress, progress_opaque, src->capacity.bytes);
+}
+
+void lv__storage_dir_vol_delete(lv__storage_pool *pool, const lv_vol_def *vol, unsigned flags,
+                                lv_done_cb cb, void *opaque)
+{
+    (void)flags;
+    lv_error err;
+    if (unlink(vol->target_path) < 0 && errno != ENOENT) {
+        lv_error_set_errno(&err, errno, "volume '%s' of pool '%s': cannot delete '%s'",
+                           vol->name, pool->def->name, vol->target_path);
+        cb(opaque, &err);
+        return;
+    }
+    cb(opaque, NULL);
+}
+
+typedef struct resize_job {
+    char **argv;
+    char *what;
+    lv_done_cb cb;
+    void *opaque;
+} resize_job;
+
+static void resize_ran(void *opaque, const lv__storage_run_result *res)
+{
+    resize_job *job = opaque;
+    lv_error err;
+    bool failed = res->status != 0;
+    if (failed)
+        lv__storage_run_error(&err, LV_ERR_OPERATION_FAILED, res, job->argv, job->what);
+    lv_done_cb cb = job->cb;
+    void *cb_opaque = job->opaque;
+    lv__storage_argv_free(job->argv);
+    free(job->what);
+    free(job);
+    cb(cb_opaque, failed ? &err : NULL);
+}
+
+void lv__storage_dir_vol_resize(lv__storage_pool *pool, const lv_vol_def *vol, uint64_t capacity,
+                                unsigned flags, lv_done_cb cb, void *opaque)
+{
+    resize_job *job = LV_NEW(resize_job);
+    job->cb = cb;
+    job->opaque = opaque;
+    job->what = lv_asprintf("volume '%s' of pool '%s'", vol->name, pool->def->name);
+    bool raw = !vol->target_format || !strcmp(vol->target_format, "raw");
+    job->argv = lv__qemu_img_resize_argv(vol->target_path, vol->target_format, capacity,
+                                         capacity < vol->capacity.bytes,
+                                         raw && (flags & LV_VOL_RESIZE_ALLOCATE));
+    lv__storage_run(pool->conn->loop, job->argv, NULL, NULL, 0, resize_ran, job);
+}
+
+const lv__storage_backend lv__storage_backend_dir = {
+    .type = "dir",
+    .build = dir_build,
+    .start = dir_check,
+    .check = dir_check,
+    .delete = dir_delete,
+    .refresh = lv__storage_dir_refresh,
+    .vol_path = lv__storage_dir_vol_path,
+    .vol_create = lv__storage_dir_vol_create,
+    .vol_create_from = lv__storage_dir_vol_create_from,
+    .vol_delete = lv__storage_dir_vol_delete,
+    .vol_resize = lv__storage_dir_vol_resize,
+};
