@@ -31,6 +31,7 @@ local state = {
     pending = nil,      -- an incomplete Lua chunk waiting for more lines
     domains = {},       -- domain names for completion
     networks = {},      -- network names for completion
+    pools = {},         -- storage pool names for completion
     env = nil,          -- the REPL's Lua globals
 }
 M.state = state
@@ -541,6 +542,14 @@ function M.refresh_completion()
         table.sort(names)
         state.networks = names
     end
+    -- the same for pools (the test driver has none)
+    local okp, pools = pcall(state.conn.pool_infos, state.conn)
+    if okp and type(pools) == "table" then
+        local names = {}
+        for _, i in ipairs(pools) do names[#names + 1] = i.name end
+        table.sort(names)
+        state.pools = names
+    end
 end
 
 --- Sets the domain names completion offers (tests and refresh_completion).
@@ -548,6 +557,9 @@ function M.set_completion_domains(names) state.domains = names end
 
 --- Sets the network names completion offers (tests and refresh_completion).
 function M.set_completion_networks(names) state.networks = names end
+
+--- Sets the pool names completion offers (tests and refresh_completion).
+function M.set_completion_pools(names) state.pools = names end
 
 local function filter(list, prefix)
     local out = {}
@@ -569,6 +581,7 @@ local function values_for(o)
     local hint = o.completion or o.type
     if hint == "domain" then return state.domains end
     if hint == "network" then return state.networks end
+    if hint == "pool" then return state.pools end
     if hint == "command" then
         local list = command_names()
         local cmds = commands.all()
