@@ -24,20 +24,41 @@ char **lv__fs_blkid_argv(const char *device)
     return lv__storage_argv_steal(&a);
 }
 
+static char *blkid_value(const char *out, const char *key);
+
 char *lv__fs_blkid_type(const char *out)
 {
-    const char *keys[] = {"TYPE=", "PTTYPE="}; /* a filesystem first, else a partition table */
-    for (size_t k = 0; k < 2; k++) {
-        size_t klen = strlen(keys[k]);
-        for (const char *line = out; line && *line;) {
-            const char *end = strchr(line, '\n');
-            size_t len = end ? (size_t)(end - line) : strlen(line);
-            if (len > klen && strncmp(line, keys[k], klen) == 0)
-                return lv_strndup(line + klen, len - klen);
-            line = end ? end + 1 : NULL;
-        }
+    char *type = blkid_value(out, "TYPE"); /* a filesystem first, else a partition table */
+    return type ? type : blkid_value(out, "PTTYPE");
+}
+
+/* The value of KEY= in blkid's export output, malloc'd, or NULL. */
+static char *blkid_value(const char *out, const char *key)
+{
+    size_t klen = strlen(key);
+    for (const char *line = out; line && *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        if (len > klen + 1 && strncmp(line, key, klen) == 0 && line[klen] == '=')
+            return lv_strndup(line + klen + 1, len - klen - 1);
+        line = end ? end + 1 : NULL;
     }
     return NULL;
+}
+
+char *lv__fs_blkid_describe(const char *out)
+{
+    char *type = blkid_value(out, "TYPE"), *usage = blkid_value(out, "USAGE");
+    char *text = NULL;
+    if (type && usage && strcmp(usage, "filesystem") == 0)
+        text = lv_asprintf("a filesystem (%s)", type);
+    else if (type)
+        text = lv_asprintf("a signature (%s)", type);
+    else if ((type = blkid_value(out, "PTTYPE")))
+        text = lv_asprintf("a partition table (%s)", type);
+    free(type);
+    free(usage);
+    return text;
 }
 
 char **lv__fs_mkfs_argv(const char *format, const char *device)

@@ -18,6 +18,9 @@ char **lv__fs_blkid_argv(const char *device);
 /* What blkid -p -o export found: a malloc'd "ext4", "LVM2_member", "dos" (a
  * partition table), ..., or NULL when the output names nothing. */
 char *lv__fs_blkid_type(const char *out);
+/* The same for people, malloc'd: "a filesystem (ext4)", "a partition table
+ * (dos)", "a signature (LVM2_member)"; NULL when the output names nothing. */
+char *lv__fs_blkid_describe(const char *out);
 
 /* pool-build: a new filesystem of format on device ("auto": ext4). The caller
  * has checked with blkid that nothing is there, or was told --overwrite. */

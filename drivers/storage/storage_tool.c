@@ -216,22 +216,49 @@ void lv__storage_tool_run(uv_loop_t *loop, char *const *argv, lv__storage_tool_c
     uv_read_start((uv_stream_t *)&t->err, tool_alloc, tool_read);
 }
 
-/* The last non-empty line of text, trimmed, copied into buf. */
+/* A closing hint that says nothing about the failure ("Run `lvcreate --help'
+ * for more information.", "Try 'mount --help' ...", mount's "dmesg(1) may
+ * have more information after failed mount system call.", lvm2's "Cannot
+ * process volume group X" after the line that says why). */
+static bool is_help_hint(const char *line, size_t n)
+{
+    static const char *const echoes[] = {
+        "dmesg(1) may have more information",
+        "Cannot process volume group", /* lvm2's echo after the line with the cause */
+    };
+    for (size_t i = 0; i < sizeof(echoes) / sizeof(*echoes); i++)
+        if (n >= strlen(echoes[i]) && strncmp(line, echoes[i], strlen(echoes[i])) == 0)
+            return true;
+    return (n > 5 && (strncmp(line, "Run `", 5) == 0 || strncmp(line, "Try '", 5) == 0 ||
+                      strncmp(line, "Try `", 5) == 0)) &&
+           memmem(line, n, "--help", 6) != NULL;
+}
+
+/* The last non-empty line of text that is not a --help hint, trimmed,
+ * copied into buf. */
 static const char *last_line(const char *text, char *buf, size_t size)
 {
     const char *end = text + strlen(text);
-    while (end > text && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
-        end--;
-    const char *start = end;
-    while (start > text && start[-1] != '\n')
-        start--;
-    while (start < end && (*start == ' ' || *start == '\t'))
-        start++;
-    size_t n = (size_t)(end - start);
-    if (n >= size)
-        n = size - 1;
-    memcpy(buf, start, n);
-    buf[n] = '\0';
+    buf[0] = '\0';
+    while (end > text) {
+        while (end > text && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
+            end--;
+        const char *start = end;
+        while (start > text && start[-1] != '\n')
+            start--;
+        const char *line = start;
+        while (line < end && (*line == ' ' || *line == '\t'))
+            line++;
+        size_t n = (size_t)(end - line);
+        if (n > 0 && !is_help_hint(line, n)) {
+            if (n >= size)
+                n = size - 1;
+            memcpy(buf, line, n);
+            buf[n] = '\0';
+            break;
+        }
+        end = start;
+    }
     return buf;
 }
 
@@ -249,4 +276,113 @@ int lv__storage_tool_error(lv_error *err, lv_error_code code, const lv__storage_
     if (*line)
         return lv_error_set(err, code, "%s: %s failed: %s", what, tool, line);
     return lv_error_set(err, code, "%s: %s failed with exit status %d", what, tool, res->status);
+}
+
+/* ---- chains of tools ---------------------------------------------------- */
+
+typedef struct chain_step {
+    char **argv;
+    lv__storage_step_check check;
+    char **undo;
+} chain_step;
+
+struct lv__storage_chain {
+    uv_loop_t *loop;
+    char *what;
+    void *ctx;
+    lv_done_cb cb;
+    void *opaque;
+    chain_step *steps;
+    size_t count, next;
+    size_t undo_next; /* undoing: the step whose undo runs next, counting down */
+    bool undoing;
+    lv_error err;
+};
+
+lv__storage_chain *lv__storage_chain_new(uv_loop_t *loop, const char *what, void *ctx,
+                                         lv_done_cb cb, void *opaque)
+{
+    lv__storage_chain *ch = LV_NEW(lv__storage_chain);
+    ch->loop = loop;
+    ch->what = lv_strdup(what);
+    ch->ctx = ctx;
+    ch->cb = cb;
+    ch->opaque = opaque;
+    return ch;
+}
+
+void lv__storage_chain_add(lv__storage_chain *ch, char **argv, lv__storage_step_check check,
+                           char **undo)
+{
+    ch->steps = lv_realloc(ch->steps, (ch->count + 1) * sizeof(*ch->steps));
+    ch->steps[ch->count++] = (chain_step){.argv = argv, .check = check, .undo = undo};
+}
+
+static void chain_free(lv__storage_chain *ch)
+{
+    for (size_t i = 0; i < ch->count; i++) {
+        lv__storage_argv_free(ch->steps[i].argv);
+        lv__storage_argv_free(ch->steps[i].undo);
+    }
+    free(ch->steps);
+    free(ch->what);
+    free(ch);
+}
+
+static void chain_step_done(void *opaque, const lv__storage_tool_result *res);
+
+/* Runs the next undo line (steps before ch->undo_next), or completes. */
+static void chain_undo_next(lv__storage_chain *ch)
+{
+    while (ch->undo_next > 0) {
+        chain_step *s = &ch->steps[--ch->undo_next];
+        if (s->undo) {
+            lv__storage_tool_run(ch->loop, s->undo, chain_step_done, ch);
+            return;
+        }
+    }
+    ch->cb(ch->opaque, &ch->err);
+    chain_free(ch);
+}
+
+static void chain_next(lv__storage_chain *ch)
+{
+    if (ch->next == ch->count) {
+        ch->cb(ch->opaque, NULL);
+        chain_free(ch);
+        return;
+    }
+    lv__storage_tool_run(ch->loop, ch->steps[ch->next].argv, chain_step_done, ch);
+}
+
+static void chain_step_done(void *opaque, const lv__storage_tool_result *res)
+{
+    lv__storage_chain *ch = opaque;
+    if (ch->undoing) { /* best effort: the first error is what the caller hears */
+        chain_undo_next(ch);
+        return;
+    }
+    chain_step *s = &ch->steps[ch->next];
+    int rc;
+    if (s->check)
+        rc = s->check(ch->ctx, s->argv, res, &ch->err);
+    else if (res->status != 0)
+        rc = lv__storage_tool_error(&ch->err, LV_ERR_OPERATION_FAILED, res, s->argv, ch->what);
+    else
+        rc = 0;
+    if (rc < 0) {
+        ch->undoing = true;
+        ch->undo_next = ch->next; /* the failed step itself did nothing to undo */
+        chain_undo_next(ch);
+        return;
+    }
+    ch->next++;
+    chain_next(ch);
+}
+
+void lv__storage_chain_run(lv__storage_chain *ch)
+{
+    if (ch->count == 0)
+        abort(); /* a caller's bug: it would have to complete synchronously */
+    chain_next(ch);
 }

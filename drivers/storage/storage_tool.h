@@ -9,6 +9,7 @@
 #include <uv.h>
 
 #include "core/error.h"
+#include "driver.h"
 
 /* What a finished tool left behind. out and errout are NUL-terminated (each
  * kept up to 1 MiB). status is the exit status, 128 + N when signal N ended
@@ -35,6 +36,29 @@ void lv__storage_tool_run(uv_loop_t *loop, char *const *argv, lv__storage_tool_c
  * Returns -1. */
 int lv__storage_tool_error(lv_error *err, lv_error_code code, const lv__storage_tool_result *res,
                            char *const *argv, const char *what);
+
+/* ---- chains of tools ---------------------------------------------------- */
+
+/* Tools run one after the other (pvcreate per device, then vgcreate); the
+ * first failure stops the chain, runs the undo lines of the steps that had
+ * succeeded, newest first (their failures ignored), and completes with the
+ * first error. */
+typedef struct lv__storage_chain lv__storage_chain;
+
+/* Judges a finished step: 0 goes on, -1 (err filled) fails the chain. NULL
+ * means "exit status 0 or fail with the tool's last stderr line". */
+typedef int (*lv__storage_step_check)(void *ctx, char *const *argv,
+                                      const lv__storage_tool_result *res, lv_error *err);
+
+/* what prefixes the tools' errors ("pool 'guests'"). cb gets NULL on success. */
+lv__storage_chain *lv__storage_chain_new(uv_loop_t *loop, const char *what, void *ctx,
+                                         lv_done_cb cb, void *opaque);
+/* Takes ownership of argv and undo (undo may be NULL). */
+void lv__storage_chain_add(lv__storage_chain *ch, char **argv, lv__storage_step_check check,
+                           char **undo);
+/* Starts it (at least one step added); the chain frees itself after calling cb (never before this
+ * returns). */
+void lv__storage_chain_run(lv__storage_chain *ch);
 
 /* ---- argv arrays ------------------------------------------------------- */
 

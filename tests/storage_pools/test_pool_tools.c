@@ -150,6 +150,16 @@ static void test_blkid_and_mountinfo(void **state)
     assert_string_equal(type, "dos");
     free(type);
     assert_null(lv__fs_blkid_type(""));
+    char *what = lv__fs_blkid_describe("DEVNAME=/dev/loop0\nTYPE=ext4\nUSAGE=filesystem\n");
+    assert_string_equal(what, "a filesystem (ext4)");
+    free(what);
+    what = lv__fs_blkid_describe("DEVNAME=/dev/loop0\nUUID=x\nTYPE=LVM2_member\nUSAGE=raid\n");
+    assert_string_equal(what, "a signature (LVM2_member)");
+    free(what);
+    what = lv__fs_blkid_describe("DEVNAME=/dev/loop0\nPTUUID=1234\nPTTYPE=dos\n");
+    assert_string_equal(what, "a partition table (dos)");
+    free(what);
+    assert_null(lv__fs_blkid_describe("DEVNAME=/dev/loop0\n"));
 
     const char *mi = "22 1 0:21 / / rw,relatime - overlay overlay rw\n"
                      "40 22 7:0 / /srv/my\\040pool rw,relatime shared:5 - ext4 /dev/loop0 rw\n"
@@ -224,6 +234,17 @@ static void test_runner(void **state)
     s = run(fails);
     assert_int_equal(s.status, 5);
     assert_string_equal(s.err.message, "pool 'p': sh failed: the reason");
+    seen_clear(&s);
+
+    /* lvm2 and util-linux end with a hint that says nothing about the failure */
+    char *hint[] = {"sh", "-c",
+                    "echo '  striped: Required device-mapper target(s) not detected.' >&2; "
+                    "echo \"  Run \\`lvcreate --help' for more information.\" >&2; exit 3",
+                    NULL};
+    s = run(hint);
+    assert_string_equal(s.err.message,
+                        "pool 'p': sh failed: striped: Required device-mapper target(s) not "
+                        "detected.");
     seen_clear(&s);
 
     char *silent[] = {"false", NULL};
