@@ -9,6 +9,8 @@
 
 static const lv__storage_backend *const backends[] = {
     &lv__storage_backend_dir,
+    &lv__storage_backend_fs,
+    &lv__storage_backend_logical,
     NULL,
 };
 

@@ -117,5 +117,7 @@ const lv__storage_backend *lv__storage_backend_find(const char *type);
 /* ---- registered backends (storage_backend.c) ---------------------------- */
 
 extern const lv__storage_backend lv__storage_backend_dir; /* storage_backend_dir.c */
+extern const lv__storage_backend lv__storage_backend_fs;      /* storage_backend_fs.c */
+extern const lv__storage_backend lv__storage_backend_logical; /* storage_backend_logical.c */
 
 #endif
