@@ -290,7 +290,7 @@ def boot_and_lease(lv, ns):
     p = lv.spawn("start", GUEST, "--console")
     try:
         _, seen = read_until(p, READY, BOOT_TIMEOUT)
-        m, seen = read_until(p, r"LUVIRT-NET-(UP eth0 (\S+)/(\d+)|FAILED)", 120, seen)
+        m, seen = read_until(p, r"LUVIRT-NET-(UP eth0 (\S+)/(\d+)|FAILED)\r?\n", 120, seen)
         if m.group(1) == b"FAILED":
             raise Failure(f"the guest got no DHCP lease:\n{seen.decode(errors='replace')}")
         addr, prefix = m.group(2).decode(), m.group(3).decode()
@@ -471,6 +471,9 @@ def part_network(lv, ns):
     lv.run("net-destroy", NET, "--force")
     if link_of(ns, BRIDGE):
         raise Failure(f"{BRIDGE} still there after net-destroy --force")
+    line = link_of(ns, tap2)
+    if not line or "master" in line:
+        raise Failure(f"{tap2} after net-destroy --force: not there, on no bridge: {line}")
     lv.run("destroy", "second")
     wait_for(f"{tap2} gone with its qemu", lambda: link_of(ns, tap2) is None)
     for name in (GUEST, "second"):
