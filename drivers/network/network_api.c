@@ -157,11 +157,10 @@ void lv_net_create_xml(lv_conn *c, const char *xml, unsigned flags, lv_net_cb cb
 }
 
 #define NET_UUID_OP(fname, field, label)                                                           \
-    void fname(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,              \
-               void *opaque)                                                                       \
+    void fname(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb, void *opaque) \
     {                                                                                              \
         lv_error err;                                                                              \
-        if (refused(c, NETFN(c, field), label, true, &err) || bad_uuid(uuid, label, &err)) {     \
+        if (refused(c, NETFN(c, field), label, true, &err) || bad_uuid(uuid, label, &err)) {       \
             cb(opaque, &err);                                                                      \
             return;                                                                                \
         }                                                                                          \

@@ -9,8 +9,9 @@ static void test_driver_without_networks(void **state)
 {
     (void)state;
     lv_conn *c = open_ok("test:///default");
-    assert_fails(net_list(c, 0, NULL), LV_ERR_NO_SUPPORT, "listing networks is not supported "
-                                                          "by the test driver");
+    assert_fails(net_list(c, 0, NULL), LV_ERR_NO_SUPPORT,
+                 "listing networks is not supported "
+                 "by the test driver");
     assert_fails(net_lookup(c, "default", NULL), LV_ERR_NO_SUPPORT, "network lookup");
     assert_fails(net_define(c, "<network/>", NULL), LV_ERR_NO_SUPPORT, "net-define");
     assert_fails(net_create(c, "<network/>", NULL), LV_ERR_NO_SUPPORT, "net-create");
@@ -26,8 +27,7 @@ static void test_driver_without_networks(void **state)
 }
 
 static int events_seen;
-static void count_event(void *opaque, lv_conn *conn, const lv_net_info *net, int event,
-                        int detail)
+static void count_event(void *opaque, lv_conn *conn, const lv_net_info *net, int event, int detail)
 {
     (void)opaque, (void)conn, (void)net, (void)event, (void)detail;
     events_seen++;
