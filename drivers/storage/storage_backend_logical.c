@@ -164,6 +164,24 @@ static void logical_vol_create(lv__storage_pool *pool, const lv_vol_def *vol, un
     free(devices_);
 }
 
+static void logical_vol_create_from(lv__storage_pool *pool, const lv_vol_def *vol,
+                                    lv__storage_pool *src_pool, const lv_vol_def *src,
+                                    unsigned flags, lv_progress_cb progress, void *progress_opaque,
+                                    lv_done_cb cb, void *opaque)
+{
+    (void)src_pool;
+    (void)flags;
+    WITH_POOL(pool, p);
+    /* the LV holds the whole source: never smaller than what the guest saw */
+    uint64_t capacity = vol->capacity.bytes;
+    if (src->capacity.set && src->capacity.bytes > capacity)
+        capacity = src->capacity.bytes;
+    lv__logical_vol_create_from(pool->conn->loop, &p, vol->name, vol->target_format, capacity,
+                                src->target_path, src->target_format, progress, progress_opaque, cb,
+                                opaque);
+    free(devices_);
+}
+
 static void logical_vol_delete(lv__storage_pool *pool, const lv_vol_def *vol, unsigned flags,
                                lv_done_cb cb, void *opaque)
 {
@@ -193,6 +211,7 @@ const lv__storage_backend lv__storage_backend_logical = {
     .refresh = logical_refresh,
     .vol_path = logical_vol_path,
     .vol_create = logical_vol_create,
+    .vol_create_from = logical_vol_create_from,
     .vol_delete = logical_vol_delete,
     .vol_resize = logical_vol_resize,
 };

@@ -9,6 +9,7 @@
 #include "core/alloc.h"
 #include "storage.h"
 #include "storage_fs_cmd.h"
+#include "storage_run.h"
 #include "storage_tool.h"
 
 /* "pool 'NAME'" for the tools' errors, malloc'd. */
@@ -237,6 +238,84 @@ void lv__logical_vol_create(uv_loop_t *loop, const lv__logical_pool *p, const ch
         return;
     }
     run_one(loop, p, lv__lvm_lvcreate_argv(p->vg, name, capacity), cb, opaque);
+}
+
+typedef struct fill_call {
+    uv_loop_t *loop;
+    char *pool, *vg, *lv;
+    char **fill;
+    uint64_t capacity;
+    lv_progress_cb progress;
+    void *progress_opaque;
+    lv_done_cb cb;
+    void *opaque;
+    lv_error err; /* the copy's failure, reported after the LV is removed */
+} fill_call;
+
+static void fill_free(fill_call *f)
+{
+    lv__storage_argv_free(f->fill);
+    free(f->pool);
+    free(f->vg);
+    free(f->lv);
+    free(f);
+}
+
+static void fill_removed(void *opaque, const lv__storage_tool_result *res)
+{
+    (void)res; /* best effort: the copy's error is the one to report */
+    fill_call *f = opaque;
+    f->cb(f->opaque, &f->err);
+    fill_free(f);
+}
+
+static void fill_copied(void *opaque, const lv__storage_run_result *res)
+{
+    fill_call *f = opaque;
+    if (res->status == 0) {
+        f->cb(f->opaque, NULL);
+        fill_free(f);
+        return;
+    }
+    lv__storage_run_error(&f->err, LV_ERR_OPERATION_FAILED, res, f->fill, f->pool);
+    char **remove = lv__lvm_lvremove_argv(f->vg, f->lv);
+    lv__storage_tool_run(f->loop, remove, fill_removed, f);
+    lv__storage_argv_free(remove);
+}
+
+static void fill_created(void *opaque, const lv_error *err)
+{
+    fill_call *f = opaque;
+    if (err) {
+        f->cb(f->opaque, err);
+        fill_free(f);
+        return;
+    }
+    lv__storage_run(f->loop, f->fill, f->progress, f->progress_opaque, f->capacity, fill_copied, f);
+}
+
+void lv__logical_vol_create_from(uv_loop_t *loop, const lv__logical_pool *p, const char *name,
+                                 const char *format, uint64_t capacity, const char *src_path,
+                                 const char *src_format, lv_progress_cb progress,
+                                 void *progress_opaque, lv_done_cb cb, void *opaque)
+{
+    lv_error err;
+    if (lv__logical_check_volume(p, name, format, &err) < 0) {
+        fail_now(cb, opaque, &err);
+        return;
+    }
+    fill_call *f = LV_NEW(fill_call);
+    f->loop = loop;
+    f->pool = pool_what(p);
+    f->vg = lv_strdup(p->vg);
+    f->lv = lv_strdup(name);
+    f->fill = lv__lvm_fill_argv(src_path, src_format, p->vg, name);
+    f->capacity = capacity;
+    f->progress = progress;
+    f->progress_opaque = progress_opaque;
+    f->cb = cb;
+    f->opaque = opaque;
+    lv__logical_vol_create(loop, p, name, format, capacity, fill_created, f);
 }
 
 void lv__logical_vol_delete(uv_loop_t *loop, const lv__logical_pool *p, const char *name,

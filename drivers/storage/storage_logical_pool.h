@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <uv.h>
 
-#include "driver.h"
+#include "storage.h"
 #include "storage_lvm.h"
 
 typedef struct lv__logical_pool {
@@ -48,6 +48,14 @@ void lv__logical_refresh(uv_loop_t *loop, const lv__logical_pool *p, lv__logical
  * format must be NULL or "raw": an LV is a block device, no image format. */
 void lv__logical_vol_create(uv_loop_t *loop, const lv__logical_pool *p, const char *name,
                             const char *format, uint64_t capacity, lv_done_cb cb, void *opaque);
+/* vol-create-from / vol-clone: a new LV of capacity bytes filled with the
+ * data of the image at src_path (of src_format, converted to raw) by
+ * qemu-img, progress (may be NULL) as it goes. If the copy fails, the new LV
+ * is removed again. */
+void lv__logical_vol_create_from(uv_loop_t *loop, const lv__logical_pool *p, const char *name,
+                                 const char *format, uint64_t capacity, const char *src_path,
+                                 const char *src_format, lv_progress_cb progress,
+                                 void *progress_opaque, lv_done_cb cb, void *opaque);
 void lv__logical_vol_delete(uv_loop_t *loop, const lv__logical_pool *p, const char *name,
                             lv_done_cb cb, void *opaque);
 /* vol-resize to capacity bytes; making it smaller than current needs

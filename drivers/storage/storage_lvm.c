@@ -99,6 +99,20 @@ char **lv__lvm_lvresize_argv(const char *vg, const char *lv, uint64_t capacity, 
     return lv__storage_argv_steal(&a);
 }
 
+char **lv__lvm_fill_argv(const char *src, const char *src_format, const char *vg, const char *lv)
+{
+    lv__storage_argv a = {0};
+    const char *fixed[] = {"qemu-img", "convert", "-p", "-n", "-U", "-f", NULL};
+    for (size_t i = 0; fixed[i]; i++)
+        lv__storage_argv_add(&a, fixed[i]);
+    lv__storage_argv_add(&a, src_format ? src_format : "raw");
+    lv__storage_argv_add(&a, "-O");
+    lv__storage_argv_add(&a, "raw");
+    lv__storage_argv_add(&a, src);
+    lv__storage_argv_addf(&a, "/dev/%s/%s", vg, lv);
+    return lv__storage_argv_steal(&a);
+}
+
 /* ---- reports ------------------------------------------------------------ */
 
 /* Splits one trimmed line into at most max fields at ':'; returns the count. */

@@ -28,6 +28,11 @@ char **lv__lvm_lvremove_argv(const char *vg, const char *lv);
 /* shrink: lvm2 asks before reducing; the caller has checked --shrink. */
 char **lv__lvm_lvresize_argv(const char *vg, const char *lv, uint64_t capacity, bool shrink);
 
+/* vol-create-from / vol-clone into an LV lvcreate has just made: qemu-img
+ * writes src's data (of src_format) raw into the existing device (-n: no
+ * create), with -p progress. */
+char **lv__lvm_fill_argv(const char *src, const char *src_format, const char *vg, const char *lv);
+
 typedef struct lv__lvm_vg {
     uint64_t size;
     uint64_t free;

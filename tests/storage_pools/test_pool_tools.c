@@ -66,6 +66,8 @@ static void test_logical_argv(void **state)
     add_case(&sb, "refresh-vg", lv__lvm_vgs_argv("guests"));
     add_case(&sb, "refresh-lvs", lv__lvm_lvs_argv("guests"));
     add_case(&sb, "vol-create", lv__lvm_lvcreate_argv("guests", "root", 10737418240ULL));
+    add_case(&sb, "vol-create-from",
+             lv__lvm_fill_argv("/srv/base.qcow2", "qcow2", "guests", "root"));
     add_case(&sb, "vol-delete", lv__lvm_lvremove_argv("guests", "root"));
     add_case(&sb, "vol-resize-grow",
              lv__lvm_lvresize_argv("guests", "root", 21474836480ULL, false));
