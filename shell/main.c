@@ -12,7 +12,6 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "qemu/qemu_driver.h"
 #include "shell.h"
 
 #ifndef LUVIRT_DATADIR
@@ -149,10 +148,6 @@ static void report_leftover(uv_handle_t *handle, void *arg)
 
 int main(int argc, char **argv)
 {
-    /* Hidden: the qemu driver's per-guest monitor process (no Lua at all). */
-    if (argc > 1 && strcmp(argv[1], LV_QEMU_MONITOR_ARGV1) == 0)
-        return lv_qemu_monitor_main(argc, argv);
-
     static lv_shell shell; /* static: a late callback never sees a dead frame */
     lv_shell *sh = &shell;
     sh->cli_ref = LUA_NOREF;

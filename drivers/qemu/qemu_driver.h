@@ -7,10 +7,8 @@
 
 extern const lv_driver lv_qemu_driver;
 
-/* The hidden monitor mode of the luvirt binary: when argv[1] is
- * LV_QEMU_MONITOR_ARGV1, main() calls this before any Lua is set up and exits
- * with its result. */
-#define LV_QEMU_MONITOR_ARGV1 "__luvirt-qemu-monitor"
+/* The per-guest monitor process: main() of the luvirt-monitor binary
+ * (qemu_monitor_proc.c, shell/monitor_main.c). */
 int lv_qemu_monitor_main(int argc, char **argv);
 
 #endif

@@ -1,7 +1,8 @@
-/* The per-guest monitor process: the luvirt binary started as
- *   luvirt __luvirt-qemu-monitor --run DIR --name NAME --uuid UUID --id N --log FILE
+/* The per-guest monitor process, its own small binary (shell/monitor_main.c:
+ * libc, libuv, json-c and our core and QMP code; no XML, no Lua), started as
+ *   luvirt-monitor --run DIR --name NAME --uuid UUID --id N --log FILE
  *          [--paused] [--shutdown-flags F] [--on-poweroff A] [--on-reboot A]
- *          [--on-crash A] [--pass-fds N] -- QEMU ARGV...
+ *          [--on-crash A] [--pass-fds N] [--setup FILE] -- QEMU ARGV...
  * by a shell (qemu_start.c), detached (its own session), with a pipe on fd 3
  * and, with --pass-fds N, the fds 5 .. 5+N-1 for qemu (the NICs' TAPs: see
  * lv__qemu_prepare_nets in qemu_run.h), which it hands on at the same numbers
@@ -12,7 +13,8 @@
  * binds the two QMP sockets qemu inherits (NAME.mon for itself, NAME.qmp for
  * shells), spawns qemu with them, stays its parent and reaps it the moment it
  * exits. It holds one QMP connection for the events (STOP, RESUME, SHUTDOWN,
- * RESET, GUEST_PANICKED), sends `cont` unless --paused, keeps the status file
+ * RESET, GUEST_PANICKED), sends the QMP commands of the --setup file (made by
+ * the shell: qemu_setup.c), then `cont` unless --paused, keeps the status file
  * up to date, carries out on_poweroff/on_reboot/on_crash, writes "ok" or
  * "error MESSAGE" on fd 3, and when qemu has ended records how (NAME.ended),
  * removes the runtime files and exits. No Lua, one small loop. */
@@ -33,7 +35,6 @@
 #include "core/alloc.h"
 #include "core/files.h"
 #include "core/strbuf.h"
-#include "conf/domain_conf.h"
 #include "qemu_priv.h"
 #include "qemu_command.h"
 #include "qemu_run.h"
@@ -44,6 +45,7 @@ typedef struct monitor {
     lv__qemu_paths paths; /* only run is used */
     const char *name;
     const char *log_path;
+    const char *setup_path; /* RUN/NAME.setup, or NULL: nothing to send before cont */
     char **qemu_argv;
     bool paused;
     unsigned shutdown_flags; /* LV_QEMU_NO_SHUTDOWN | LV_QEMU_NO_REBOOT */
@@ -59,11 +61,10 @@ typedef struct monitor {
     bool qemu_running;
     lv_qmp *qmp;
     bool ready;
-    uv_timer_t timer;   /* startup timeout */
-    int setup_pending;  /* replies to the settings sent before cont */
-    char *setup_error;  /* the first failure among them */
-    lv_domain_def *def; /* the live definition (RUN/NAME.xml) during the start */
-    bool def_dirty;     /* learnt something at start (the VNC port): write it back */
+    uv_timer_t timer;  /* startup timeout */
+    int setup_pending; /* replies to the settings sent before cont */
+    char *setup_error; /* the first failure among them */
+    char *start_error; /* why the monitor gave up on a qemu not yet up */
 
     /* how it ended */
     bool saw_shutdown;
@@ -198,17 +199,32 @@ static void finish(monitor *m, int reason)
         uv_close((uv_handle_t *)&m->qemu, on_handle_closed);
 }
 
-/* qemu failed before it was up: say why on fd 3 and leave nothing behind. */
+/* qemu failed before it was up: leave nothing behind, then say why on fd 3
+ * (so the shell finds no file of the failed start once it has the answer). */
 static void fail_start(monitor *m, const char *why)
 {
+    log_line(m, "start failed: %s", why);
+    /* A failed start leaves the previous end record alone. */
+    finish(m, -1);
+    if (m->start_error) {
+        answer(m, "error %s", m->start_error);
+        return;
+    }
     char *text = lv__qemu_argv_text(m->qemu_argv);
     char *err = qemu_stderr(m);
-    log_line(m, "start failed: %s", why);
     answer(m, "error %s%s%s; argv: %s", why, *err ? ": " : "", err, text);
     free(text);
     free(err);
-    /* A failed start leaves the previous end record alone. */
-    finish(m, -1);
+}
+
+/* Gives up on a qemu that is not up yet: kills it; on_qemu_exit then cleans
+ * up and answers with why. */
+static void abandon_start(monitor *m, const char *why)
+{
+    log_line(m, "%s", why);
+    if (!m->start_error)
+        m->start_error = lv_strdup(why);
+    uv_process_kill(&m->qemu, SIGKILL);
 }
 
 static void on_qemu_exit(uv_process_t *proc, int64_t status, int signal)
@@ -217,7 +233,9 @@ static void on_qemu_exit(uv_process_t *proc, int64_t status, int signal)
     m->qemu_running = false;
     if (!m->ready) {
         char why[128];
-        if (signal)
+        if (m->start_error)
+            snprintf(why, sizeof(why), "%s", "gave up on qemu");
+        else if (signal)
             snprintf(why, sizeof(why), "qemu was killed by signal %d", signal);
         else
             snprintf(why, sizeof(why), "qemu exited with status %lld", (long long)status);
@@ -386,11 +404,8 @@ static void on_cont(lv_qmp *qmp, void *opaque, json_object *ret, const lv_error 
     if (err) {
         if (err->code == LV_ERR_CANCELLED)
             return;
-        char why[LV_ERROR_MESSAGE_MAX];
-        snprintf(why, sizeof(why), "%s", err->message);
-        uv_process_kill(&m->qemu, SIGKILL);
         m->ready = false;
-        answer(m, "error %s", why);
+        abandon_start(m, err->message);
         return;
     }
     m->ready = true;
@@ -406,33 +421,16 @@ static void on_cont(lv_qmp *qmp, void *opaque, json_object *ret, const lv_error 
 static void setup_done(monitor *m)
 {
     lv_error e;
-    if (m->def && m->def_dirty && !m->setup_error) {
-        char *xml = lv_domain_def_format_xml(m->def, m->status.id, LV_DOMAIN_FORMAT_SECURE);
-        char *path = lv__qemu_path(m->paths.run, m->name, ".xml");
-        if (xml && lv_file_write_atomic(path, xml, strlen(xml), 0600, &e) < 0)
-            log_line(m, "%s", e.message);
-        free(path);
-        free(xml);
-    }
-    lv_domain_def_free(m->def);
-    m->def = NULL;
     if (m->setup_error) {
-        char *why = m->setup_error;
-        m->setup_error = NULL;
-        log_line(m, "%s", why);
-        uv_process_kill(&m->qemu, SIGKILL);
-        answer(m, "error %s", why);
-        free(why);
+        abandon_start(m, m->setup_error);
         return;
     }
     if (m->paused) {
         on_cont(m->qmp, m, NULL, NULL);
         return;
     }
-    if (lv_qmp_command(m->qmp, "cont", NULL, 10000, on_cont, m, &e) < 0) {
-        log_line(m, "%s", e.message);
-        uv_process_kill(&m->qemu, SIGKILL);
-    }
+    if (lv_qmp_command(m->qmp, "cont", NULL, 10000, on_cont, m, &e) < 0)
+        abandon_start(m, e.message);
 }
 
 static void on_setup_reply(lv_qmp *qmp, void *opaque, json_object *ret, const lv_error *err)
@@ -448,104 +446,75 @@ static void on_setup_reply(lv_qmp *qmp, void *opaque, json_object *ret, const lv
         setup_done(m);
 }
 
-/* The port qemu picked for an autoport VNC display goes into the live XML. */
-static void on_query_vnc(lv_qmp *qmp, void *opaque, json_object *ret, const lv_error *err)
+/* A "learn" command: its answer goes into the status file (the shell folds it
+ * into the live definition); not getting it does not fail the start. */
+static void on_learn_reply(lv_qmp *qmp, void *opaque, json_object *ret, const lv_error *err)
 {
     monitor *m = opaque;
     json_object *v;
-    if (!err && ret && m->def && json_object_object_get_ex(ret, "service", &v)) {
-        int port = atoi(json_object_get_string(v));
-        for (size_t i = 0; port > 0 && i < m->def->ngraphics; i++) {
-            lv_graphics_def *g = &m->def->graphics[i];
-            if (g->type && strcmp(g->type, "vnc") == 0) {
-                g->port.set = true;
-                g->port.value = port;
-                m->def_dirty = true;
-                break;
-            }
-        }
-    }
-    /* Not knowing the port does not fail the start. */
+    /* query-vnc: {"service": "5900", ...} */
+    if (!err && ret && json_object_object_get_ex(ret, "service", &v))
+        m->status.vnc_port = atoi(json_object_get_string(v));
     on_setup_reply(qmp, opaque, NULL, err && err->code == LV_ERR_CANCELLED ? err : NULL);
 }
 
-static void setup_command_cb(monitor *m, const char *cmd, json_object *args, lv_qmp_reply_cb cb)
+static void setup_fail(monitor *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void setup_fail(monitor *m, const char *fmt, ...)
 {
-    lv_error e;
-    if (lv_qmp_command(m->qmp, cmd, args, 10000, cb, m, &e) < 0) {
-        if (!m->setup_error)
-            m->setup_error = lv_strdup(e.message);
+    if (m->setup_error)
         return;
-    }
-    m->setup_pending++;
+    char buf[LV_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    m->setup_error = lv_strdup(buf);
 }
 
-static void setup_command(monitor *m, const char *cmd, json_object *args)
-{
-    setup_command_cb(m, cmd, args, on_setup_reply);
-}
-
-/* What qemu cannot take on its command line (docs/qemu-argv.md), from the live
- * definition the shell wrote (RUN/NAME.xml, 0600: it holds the VNC password,
- * which so stays out of ps). */
+/* Sends the commands of the setup file in order (QMP answers them in order).
+ * The file holds the VNC password: it goes as soon as it is read. */
 static void send_settings(monitor *m)
 {
-    char *path = lv__qemu_path(m->paths.run, m->name, ".xml");
-    char *xml = NULL;
-    size_t len;
-    lv_domain_def *def = NULL;
-    if (lv_file_read_all(path, &xml, &len, NULL) == 0)
-        def = lv_domain_def_parse_xml(xml, 0, NULL);
-    free(xml);
-    free(path);
     m->setup_pending = 1; /* held until all are sent */
-    for (size_t i = 0; def && i < def->ngraphics; i++) {
-        const lv_graphics_def *g = &def->graphics[i];
-        if (!g->type || strcmp(g->type, "vnc") != 0 || !g->passwd)
-            continue;
-        json_object *a = json_object_new_object();
-        json_object_object_add(a, "protocol", json_object_new_string("vnc"));
-        json_object_object_add(a, "password", json_object_new_string(g->passwd));
-        setup_command(m, "set_password", a);
+    char *text = NULL;
+    size_t len;
+    lv_error e;
+    json_object *o = NULL, *list = NULL;
+    if (m->setup_path) {
+        if (lv_file_read_all(m->setup_path, &text, &len, &e) < 0)
+            setup_fail(m, "cannot read the start settings: %s", e.message);
+        unlink(m->setup_path);
     }
-    for (size_t i = 0; def && i < def->nnets; i++) {
-        const lv_net_def *n = &def->nets[i];
-        if (!n->link_state || strcmp(n->link_state, "down") != 0 || !n->info.alias)
-            continue;
-        json_object *a = json_object_new_object();
-        json_object_object_add(a, "name", json_object_new_string(n->info.alias));
-        json_object_object_add(a, "up", json_object_new_boolean(false));
-        setup_command(m, "set_link", a);
+    if (text) {
+        o = json_tokener_parse(text);
+        if (!o || !json_object_object_get_ex(o, "commands", &list) ||
+            !json_object_is_type(list, json_type_array))
+            setup_fail(m, "the start settings '%s' are not a command list", m->setup_path);
+        explicit_bzero(text, len);
+        free(text);
     }
-    const lv_memballoon_def *b = def ? def->memballoon : NULL;
-    bool balloon = b && !(b->model && strcmp(b->model, "none") == 0);
-    if (balloon && def->current_memory_kib && def->current_memory_kib < def->memory_kib) {
-        json_object *a = json_object_new_object();
-        json_object_object_add(a, "value",
-                               json_object_new_int64((int64_t)def->current_memory_kib * 1024));
-        setup_command(m, "balloon", a);
-    }
-    if (balloon && b->stats_period.set) {
-        char qom[128];
-        snprintf(qom, sizeof(qom), "/machine/peripheral/%s",
-                 b->info.alias ? b->info.alias : "balloon0");
-        json_object *a = json_object_new_object();
-        json_object_object_add(a, "path", json_object_new_string(qom));
-        json_object_object_add(a, "property",
-                               json_object_new_string("guest-stats-polling-interval"));
-        json_object_object_add(a, "value", json_object_new_int((int)b->stats_period.value));
-        setup_command(m, "qom-set", a);
-    }
-    for (size_t i = 0; def && i < def->ngraphics; i++) {
-        const lv_graphics_def *g = &def->graphics[i];
-        bool autoport =
-            g->autoport == LV_TRISTATE_YES || (g->port.set && g->port.value < 0) || !g->port.set;
-        if (g->type && strcmp(g->type, "vnc") == 0 && autoport) {
-            setup_command_cb(m, "query-vnc", NULL, on_query_vnc);
+    for (size_t i = 0; list && !m->setup_error && i < json_object_array_length(list); i++) {
+        json_object *c = json_object_array_get_idx(list, i), *v;
+        const char *cmd =
+            json_object_object_get_ex(c, "execute", &v) ? json_object_get_string(v) : NULL;
+        if (!cmd) {
+            setup_fail(m, "the start settings '%s': command %zu has no \"execute\"", m->setup_path,
+                       i);
             break;
         }
+        json_object *args = NULL;
+        if (json_object_object_get_ex(c, "arguments", &v))
+            args = json_object_get(v);
+        bool learn = json_object_object_get_ex(c, "learn", NULL);
+        if (lv_qmp_command(m->qmp, cmd, args, 10000, learn ? on_learn_reply : on_setup_reply, m,
+                           &e) < 0) {
+            setup_fail(m, "%s", e.message);
+            break;
+        }
+        m->setup_pending++;
     }
-    m->def = def;
+    json_object_put(o);
     if (--m->setup_pending == 0)
         setup_done(m);
 }
@@ -557,7 +526,8 @@ static void on_connected(lv_qmp *qmp, void *opaque, const lv_error *err)
     if (err) {
         if (err->code == LV_ERR_CANCELLED || !m->qemu_running)
             return; /* on_qemu_exit reports it */
-        /* Up but not answering: do not leave it behind. */
+        /* Up but not answering (or dying: then its exit status and stderr
+         * tell more than the QMP error): do not leave it behind. */
         log_line(m, "%s", err->message);
         uv_process_kill(&m->qemu, SIGKILL);
         return;
@@ -570,15 +540,15 @@ static void on_startup_timeout(uv_timer_t *t)
     monitor *m = t->data;
     if (m->ready || !m->qemu_running)
         return;
-    log_line(m, "qemu did not answer on QMP within 60 s: killing it");
-    uv_process_kill(&m->qemu, SIGKILL);
+    abandon_start(m, "qemu did not answer on QMP within 60 s");
 }
 
 /* ---- main --------------------------------------------------------------- */
 
 static int usage(void)
 {
-    fprintf(stderr, "luvirt: %s is internal to the qemu driver\n", LV_QEMU_MONITOR_ARGV1);
+    fprintf(stderr, "luvirt-monitor: the qemu driver's per-guest monitor process, started by "
+                    "luvirt (see docs/qemu-driver.md); not meant to be run by hand\n");
     return 2;
 }
 
@@ -588,7 +558,7 @@ int lv_qemu_monitor_main(int argc, char **argv)
     monitor *m = &mon;
     const char *run = NULL, *uuid = NULL, *id = NULL;
     int i;
-    for (i = 2; i < argc; i++) {
+    for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--") == 0) {
@@ -623,6 +593,8 @@ int lv_qemu_monitor_main(int argc, char **argv)
             m->on_crash = v;
         else if (strcmp(a, "--pass-fds") == 0)
             m->npassed = atoi(v);
+        else if (strcmp(a, "--setup") == 0)
+            m->setup_path = v;
         else
             return usage();
         i++;

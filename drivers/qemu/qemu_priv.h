@@ -12,6 +12,8 @@
  *   RUN/NAME.pid               qemu's pidfile
  *   RUN/NAME.ended             how the last run ended (shut off reason), kept
  *   RUN/NAME.destroy           marker: a shell is destroying the domain
+ *   RUN/NAME.setup             QMP commands for the monitor to send before cont
+ *                              (0600, read and removed by it at once: qemu_setup.c)
  *   LOG/NAME.log               qemu's stderr and the console log (NAME.console.log)
  */
 #ifndef LV_QEMU_PRIV_H
@@ -64,6 +66,7 @@ typedef struct lv__qemu_status {
     char **argv;          /* NULL-terminated */
     int64_t start_time;   /* unix seconds */
     uint64_t balloon_kib; /* guest memory after the balloon (BALLOON_CHANGE); 0: unknown */
+    int vnc_port;         /* the port qemu took for an autoport VNC display; 0: none */
     lv_domain_state state;
     int reason;
     unsigned seq; /* bumped by every write */
@@ -152,7 +155,7 @@ lv__qemu_dom *lv__qemu_find_id(const lv__qemu_state *st, int id);
 void lv__qemu_add_dom(lv__qemu_state *st, lv__qemu_dom *d);
 void lv__qemu_remove_dom(lv__qemu_state *st, lv__qemu_dom *d);
 void lv__qemu_dom_free(lv__qemu_dom *d);
-/* Removes the runtime files of a domain whose monitor is gone (a crash of the
+/* (qemu_status.c) Removes the runtime files of a domain whose monitor is gone (a crash of the
  * monitor itself, or a reboot of the host) and records reason. */
 void lv__qemu_cleanup_runtime(const lv__qemu_paths *p, const char *name, int reason);
 /* The next domain id of this scope (RUN/ids, under flock). */

@@ -89,6 +89,12 @@ void lv__qemu_release_nets(int *fds, size_t nfds);
 extern int (*lv__qemu_prepare_nets_hook)(lv__qemu_state *st, lv_domain_def *def, int **fds,
                                          size_t *nfds, lv_error *err);
 
+/* qemu_setup.c: the QMP commands the monitor sends before `cont` (JSON text
+ * for RUN/NAME.setup, malloc'd; NULL when there are none), and what it learnt
+ * on the way (the status file's vnc_port) put back into the live definition. */
+char *lv__qemu_setup_commands(const lv_domain_def *def);
+void lv__qemu_fold_status(lv_domain_def *live, const lv__qemu_status *s);
+
 /* Shared with qemu_driver.c. */
 lv__qemu_dom *lv__qemu_find_dom(lv__qemu_state *st, const unsigned char *uuid, lv_error *err);
 const char *lv__qemu_dom_name(const lv__qemu_dom *d);

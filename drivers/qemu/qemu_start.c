@@ -12,14 +12,15 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/files.h"
 #include "qemu_command.h"
 #include "qemu_driver.h"
 
-#ifndef LUVIRT_BUILD_BINARY
-#define LUVIRT_BUILD_BINARY ""
+#ifndef LUVIRT_BUILD_MONITOR
+#define LUVIRT_BUILD_MONITOR ""
 #endif
-#ifndef LUVIRT_INSTALL_BINARY
-#define LUVIRT_INSTALL_BINARY "/usr/local/bin/luvirt"
+#ifndef LUVIRT_INSTALL_MONITOR
+#define LUVIRT_INSTALL_MONITOR "/usr/local/libexec/luvirt/luvirt-monitor"
 #endif
 
 /* ---- the monitor binary ------------------------------------------------- */
@@ -29,8 +30,9 @@ static bool executable(const char *path)
     return path && *path && access(path, X_OK) == 0;
 }
 
-/* $LUVIRT_MONITOR_EXE, this process when it is luvirt, the build tree's luvirt,
- * the installed one. (The driver also runs inside lua5.4 through the module.) */
+/* luvirt-monitor: $LUVIRT_MONITOR_EXE, beside the running program when it is
+ * luvirt, the build tree's, the installed one. (The driver also runs inside
+ * lua5.4 through the module, and in the C tests.) */
 static char *monitor_exe(void)
 {
     const char *env = getenv("LUVIRT_MONITOR_EXE");
@@ -40,14 +42,17 @@ static char *monitor_exe(void)
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
     if (n > 0) {
         self[n] = '\0';
-        const char *base = strrchr(self, '/');
-        base = base ? base + 1 : self;
-        if (strcmp(base, "luvirt") == 0)
-            return lv_strdup(self);
+        char *slash = strrchr(self, '/');
+        if (slash && strcmp(slash + 1, "luvirt") == 0) {
+            char *beside = lv_asprintf("%.*s/luvirt-monitor", (int)(slash - self), self);
+            if (executable(beside))
+                return beside;
+            free(beside);
+        }
     }
-    if (executable(LUVIRT_BUILD_BINARY))
-        return lv_strdup(LUVIRT_BUILD_BINARY);
-    return lv_strdup(LUVIRT_INSTALL_BINARY);
+    if (executable(LUVIRT_BUILD_MONITOR))
+        return lv_strdup(LUVIRT_BUILD_MONITOR);
+    return lv_strdup(LUVIRT_INSTALL_MONITOR);
 }
 
 /* ---- start -------------------------------------------------------------- */
@@ -77,6 +82,35 @@ static int prepare_nets(lv__qemu_state *st, lv_domain_def *live, int **fds, size
     return 0;
 }
 
+/* What the monitor learnt at start (the VNC port, in the status file) goes
+ * into RUN/NAME.xml too, as it would be written had it been known before. Other
+ * shells fold it in when they read the live XML (lv__qemu_refresh), so this is
+ * for whoever reads the file itself. */
+static void record_learnt(lv__qemu_op *op)
+{
+    char *spath = lv__qemu_path(op->st->paths.run, op->name, ".status");
+    char *xpath = lv__qemu_path(op->st->paths.run, op->name, ".xml");
+    lv__qemu_status s;
+    char *xml = NULL;
+    size_t len;
+    if (lv__qemu_status_read(spath, &s, NULL) > 0 && s.vnc_port > 0 &&
+        lv_file_read_all(xpath, &xml, &len, NULL) == 0) {
+        lv_domain_def *live = lv_domain_def_parse_xml(xml, 0, NULL);
+        if (live) {
+            lv__qemu_fold_status(live, &s);
+            char *text = lv_domain_def_format_xml(live, s.id, LV_DOMAIN_FORMAT_SECURE);
+            if (text)
+                lv_file_write_atomic(xpath, text, strlen(text), 0600, NULL);
+            free(text);
+            lv_domain_def_free(live);
+        }
+    }
+    free(xml);
+    lv__qemu_status_clear(&s);
+    free(spath);
+    free(xpath);
+}
+
 static void start_check_done(lv__qemu_op *op)
 {
     if (!op->pipe_eof || !op->proc_exited || op->completed)
@@ -86,17 +120,22 @@ static void start_check_done(lv__qemu_op *op)
     if (nl)
         *nl = '\0';
     if (strcmp(line, "ok") == 0) {
+        record_learnt(op);
         lv__qemu_op_complete(op, NULL);
         return;
     }
     /* Nothing of the failed start stays: the monitor removed its files. */
     char *live = lv__qemu_path(op->st->paths.run, op->name, ".xml");
     char *status = lv__qemu_path(op->st->paths.run, op->name, ".status");
+    char *setup = lv__qemu_path(op->st->paths.run, op->name, ".setup");
     struct stat sb;
-    if (stat(status, &sb) < 0)
+    if (stat(status, &sb) < 0) {
         unlink(live);
+        unlink(setup);
+    }
     free(live);
     free(status);
+    free(setup);
     if (strncmp(line, "error ", 6) == 0) {
         lv__qemu_op_fail(op, LV_ERR_OPERATION_FAILED, "cannot start domain '%s': %s", op->name,
                          line + 6);
@@ -219,6 +258,7 @@ static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *
     int *nic_fds = NULL, *net_fds = NULL;
     size_t nnic_fds = 0, npassed = 0;
     uv_stdio_container_t *stdio = NULL;
+    char *setup = NULL; /* RUN/NAME.setup when there is something to send */
     if (strlen(qmp) >= 108 || strlen(console) >= 108) {
         lv_error_set(&err, LV_ERR_INVALID_ARG,
                      "cannot start domain '%s': the socket path '%s' is too long for a UNIX "
@@ -237,6 +277,20 @@ static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *
     char *ended = lv__qemu_path(st->paths.run, def->name, ".ended");
     unlink(ended);
     free(ended);
+    /* What qemu takes over QMP before cont: for the monitor, which reads no XML. */
+    char *setup_json = lv__qemu_setup_commands(live);
+    if (setup_json) {
+        setup = lv__qemu_path(st->paths.run, def->name, ".setup");
+        int wrc = lv_file_write_atomic(setup, setup_json, strlen(setup_json), 0600, &err);
+        explicit_bzero(setup_json, strlen(setup_json)); /* the VNC password */
+        free(setup_json);
+        if (wrc < 0) {
+            char *livep = lv__qemu_path(st->paths.run, def->name, ".xml");
+            unlink(livep);
+            free(livep);
+            goto fail_free;
+        }
+    }
     unlink(console_log); /* each run's console log starts empty */
 
     /* The monitor's command line. */
@@ -251,7 +305,6 @@ static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *
     const char *margs[40 + 1];
     size_t k = 0;
     margs[k++] = exe;
-    margs[k++] = LV_QEMU_MONITOR_ARGV1;
     margs[k++] = "--run";
     margs[k++] = st->paths.run;
     margs[k++] = "--name";
@@ -284,6 +337,10 @@ static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *
         snprintf(spassed, sizeof(spassed), "%zu", npassed);
         margs[k++] = "--pass-fds";
         margs[k++] = spassed;
+    }
+    if (setup) {
+        margs[k++] = "--setup";
+        margs[k++] = setup;
     }
     margs[k++] = "--";
     char **full = lv_malloc0((k + nargv + 1) * sizeof(char *));
@@ -337,6 +394,8 @@ static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *
         char *livep = lv__qemu_path(st->paths.run, live->name, ".xml");
         unlink(livep);
         free(livep);
+        if (setup)
+            unlink(setup);
         lv__qemu_op_fail(op, LV_ERR_OPERATION_FAILED,
                          "cannot start domain '%s': cannot run the monitor process '%s': %s",
                          live->name, exe, uv_strerror(rc));
@@ -344,6 +403,7 @@ static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *
         uv_read_start((uv_stream_t *)&op->pipe, lv__qemu_on_alloc, on_answer);
     }
     free(exe);
+    free(setup);
     free(net_fds);
     lv_qemu_argv_free(argv);
     lv_domain_def_free(live);
@@ -356,6 +416,7 @@ static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *
     return;
 
 fail_free:
+    free(setup);
     lv__qemu_release_nets(nic_fds, nnic_fds);
     free(net_fds);
     lv_qemu_argv_free(argv);

@@ -4,6 +4,7 @@
  * changed): all of them, or only one domain's (lv__qemu_scan_name,
  * lv__qemu_scan_uuid). These are synchronous reads of small files. */
 #include "qemu_priv.h"
+#include "qemu_run.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -73,26 +74,6 @@ void lv__qemu_remove_dom(lv__qemu_state *st, lv__qemu_dom *d)
         lv__qemu_dom_free(d);
         return;
     }
-}
-
-static void remove_suffix(const char *dir, const char *name, const char *suffix)
-{
-    char *p = lv__qemu_path(dir, name, suffix);
-    unlink(p);
-    free(p);
-}
-
-void lv__qemu_cleanup_runtime(const lv__qemu_paths *p, const char *name, int reason)
-{
-    static const char *const suffixes[] = {".qmp",     ".mon",    ".console", ".pid",
-                                           ".destroy", ".reboot", ".xml",     ".status"};
-    if (reason >= 0) {
-        char *ended = lv__qemu_path(p->run, name, ".ended");
-        lv__qemu_ended_write(ended, reason, NULL);
-        free(ended);
-    }
-    for (size_t i = 0; i < sizeof(suffixes) / sizeof(*suffixes); i++)
-        remove_suffix(p->run, name, suffixes[i]);
 }
 
 int lv__qemu_next_id(const lv__qemu_paths *p, lv_error *err)
@@ -184,6 +165,7 @@ lv__qemu_dom *lv__qemu_refresh(lv__qemu_state *st, lv__qemu_dom *d)
         free(xml);
         free(xpath);
         if (live) {
+            lv__qemu_fold_status(live, &s); /* the monitor's findings (qemu_setup.c) */
             lv_domain_def_free(d->live_def);
             d->live_def = live;
         } else if (!d->live_def) {

@@ -1,6 +1,6 @@
 /* The status file of a running domain (JSON, written atomically by its monitor
- * process), the end record, and the /proc checks that tell a live process from
- * a zombie or a reused pid. */
+ * process), the end record, the clean-up of the runtime files, and the /proc checks that tell a
+ * live process from a zombie or a reused pid. */
 #include "qemu_priv.h"
 
 #include <errno.h>
@@ -62,6 +62,8 @@ char *lv__qemu_status_format(const lv__qemu_status *s)
     json_object_object_add(o, "start_time", json_object_new_int64(s->start_time));
     if (s->balloon_kib)
         json_object_object_add(o, "balloon_kib", json_object_new_uint64(s->balloon_kib));
+    if (s->vnc_port > 0)
+        json_object_object_add(o, "vnc_port", json_object_new_int(s->vnc_port));
     add_str(o, "state", lv_domain_state_key(s->state));
     json_object_object_add(o, "state_code", json_object_new_int(s->state));
     add_str(o, "reason", lv_domain_reason_string(s->state, s->reason));
@@ -125,6 +127,7 @@ int lv__qemu_status_parse(const char *text, lv__qemu_status *s, lv_error *err)
     s->start_time = get_int(o, "start_time");
     if (json_object_object_get_ex(o, "balloon_kib", &v))
         s->balloon_kib = json_object_get_uint64(v);
+    s->vnc_port = (int)get_int(o, "vnc_port");
     int64_t state = get_int(o, "state_code");
     s->state =
         state > 0 && state < LV_DOMAIN_STATE__COUNT ? (lv_domain_state)state : LV_DOMAIN_NOSTATE;
@@ -190,6 +193,28 @@ int lv__qemu_ended_read(const char *path)
     }
     free(text);
     return reason;
+}
+
+/* ---- the runtime files ------------------------------------------------- */
+
+static void remove_suffix(const char *dir, const char *name, const char *suffix)
+{
+    char *p = lv__qemu_path(dir, name, suffix);
+    unlink(p);
+    free(p);
+}
+
+void lv__qemu_cleanup_runtime(const lv__qemu_paths *p, const char *name, int reason)
+{
+    static const char *const suffixes[] = {".qmp",    ".mon", ".console", ".pid",   ".destroy",
+                                           ".reboot", ".xml", ".setup",   ".status"};
+    if (reason >= 0) {
+        char *ended = lv__qemu_path(p->run, name, ".ended");
+        lv__qemu_ended_write(ended, reason, NULL);
+        free(ended);
+    }
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(*suffixes); i++)
+        remove_suffix(p->run, name, suffixes[i]);
 }
 
 /* ---- /proc -------------------------------------------------------------- */

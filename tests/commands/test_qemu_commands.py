@@ -46,7 +46,7 @@ class Luvirt:
             if k.startswith("LUVIRT_") and k != "LUVIRT_GUEST_TIMEOUT":
                 del self.env[k]
         self.env["LUVIRT_DATADIR"] = os.path.join(srcdir, "scripts")
-        self.env["LUVIRT_MONITOR_EXE"] = exe
+        self.env["LUVIRT_MONITOR_EXE"] = os.path.join(os.path.dirname(exe), "luvirt-monitor")
 
     def argv(self, *args):
         return [self.exe, "-c", self.uri, *args]

@@ -357,7 +357,7 @@ int main(void)
     if (!mkdtemp(root))
         return 1;
     snprintf(uri, sizeof(uri), "qemu:///embed?root=%s", root);
-    setenv("LUVIRT_MONITOR_EXE", LUVIRT_BIN, 0);
+    setenv("LUVIRT_MONITOR_EXE", LUVIRT_MONITOR, 0);
     signal(SIGPIPE, SIG_IGN);
     lv__qemu_prepare_nets_hook = fake_prepare;
     give_none();

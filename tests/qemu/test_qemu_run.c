@@ -655,7 +655,7 @@ int main(void)
     if (!mkdtemp(root))
         return 1;
     snprintf(uri, sizeof(uri), "qemu:///embed?root=%s", root);
-    setenv("LUVIRT_MONITOR_EXE", LUVIRT_BIN, 0);
+    setenv("LUVIRT_MONITOR_EXE", LUVIRT_MONITOR, 0);
     signal(SIGPIPE, SIG_IGN); /* as the shell: a closed QMP socket is an error, not death */
     uv_loop_init(&loop);
     const struct CMUnitTest tests[] = {
