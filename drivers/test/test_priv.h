@@ -91,4 +91,14 @@ void lv__test_stats(const lv__test_dom *d, unsigned groups, lv_params *p);
 void lv__test_memory_stats(const lv__test_dom *d, lv_params *p);
 int lv__test_block_info(const lv__test_dom *d, const char *disk, lv_params *p, lv_error *err);
 
+/* test_host.c */
+void lv__test_hostname(lv_conn *c, lv_string_cb cb, void *opaque);
+void lv__test_version(lv_conn *c, lv_version_cb cb, void *opaque);
+void lv__test_node_info(lv_conn *c, lv_node_cb cb, void *opaque);
+void lv__test_capabilities(lv_conn *c, lv_string_cb cb, void *opaque);
+void lv__test_open_console(lv_conn *c, const unsigned char *uuid, const char *dev,
+                           unsigned flags, lv_console_cb cb, void *opaque);
+void lv__test_domxml_to_native(lv_conn *c, const char *format, const char *xml,
+                               lv_string_cb cb, void *opaque);
+
 #endif
