@@ -87,6 +87,12 @@ struct lv__storage_backend {
      * ".NAME.part" files, sockets, subfolders unless the backend lists them). */
     void (*refresh)(lv__storage_pool *pool, lv__vol_defs *vols, lv_done_cb cb, void *opaque);
 
+    /* One volume, as refresh would describe it (dir: stat and qemu-img info
+     * of that file only). A missing volume fails with LV_ERR_NO_VOLUME
+     * naming it. NULL: the driver refreshes the pool and picks it. */
+    void (*vol_info)(lv__storage_pool *pool, const char *name, lv_vol_def *vol, lv_done_cb cb,
+                     void *opaque);
+
     /* Where volume `name` lives (dir/fs: TARGET/name; logical:
      * /dev/VG/name). Pure. malloc'd. */
     char *(*vol_path)(const lv__storage_pool *pool, const char *name);

@@ -150,6 +150,16 @@ static int vol_cmp(const void *a, const void *b)
 
 static void refresh_next(refresh_job *job);
 
+/* qemu-img's view of a file; a raw image is as large as its file (qemu-img
+ * rounds up to whole sectors). */
+static void apply_info(lv_vol_def *vol, const char *json)
+{
+    if (lv__qemu_img_parse_info(json, vol, NULL) < 0)
+        return;
+    if (!strcmp(vol->target_format, "raw") && vol->physical.set)
+        vol->capacity.bytes = vol->physical.bytes;
+}
+
 static void info_done(void *opaque, const lv__storage_tool_result *res)
 {
     info_call *call = opaque;
@@ -158,7 +168,7 @@ static void info_done(void *opaque, const lv__storage_tool_result *res)
     /* An image qemu-img cannot read stays listed, its format unknown and its
      * capacity the file's size. */
     if (res->status == 0)
-        lv__qemu_img_parse_info(res->out, vol, NULL);
+        apply_info(vol, res->out);
     lv__storage_argv_free(call->argv);
     free(call);
     job->running--;
@@ -183,6 +193,24 @@ static void refresh_next(refresh_job *job)
     }
 }
 
+/* A volume from its file's stat: sizes (capacity until qemu-img says) and
+ * permissions. */
+static void vol_from_stat(lv_vol_def *v, const char *target, const char *name,
+                          const struct stat *sb)
+{
+    v->name = lv_strdup(name);
+    v->type = lv_strdup("file");
+    v->target_path = lv_asprintf("%s/%s", target, name);
+    v->key = lv_strdup(v->target_path);
+    v->capacity.set = v->allocation.set = v->physical.set = true;
+    v->capacity.bytes = (uint64_t)sb->st_size;
+    v->physical.bytes = (uint64_t)sb->st_size;
+    v->allocation.bytes = (uint64_t)sb->st_blocks * 512;
+    v->target_perms.mode = lv_asprintf("%04o", (unsigned)(sb->st_mode & 07777));
+    v->target_perms.owner = (lv_opt_int){true, (int)sb->st_uid};
+    v->target_perms.group = (lv_opt_int){true, (int)sb->st_gid};
+}
+
 int lv__storage_dir_scan(lv__storage_pool *pool, lv__vol_defs *vols, lv_error *err)
 {
     const lv_pool_def *def = pool->def;
@@ -199,15 +227,7 @@ int lv__storage_dir_scan(lv__storage_pool *pool, lv__vol_defs *vols, lv_error *e
             continue;
         if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(sb.st_mode))
             continue;
-        lv_vol_def *v = lv__vol_defs_add(vols);
-        v->name = lv_strdup(e->d_name);
-        v->type = lv_strdup("file");
-        v->target_path = lv_asprintf("%s/%s", def->target_path, e->d_name);
-        v->key = lv_strdup(v->target_path);
-        v->capacity.set = v->allocation.set = v->physical.set = true;
-        v->capacity.bytes = (uint64_t)sb.st_size;
-        v->physical.bytes = (uint64_t)sb.st_size;
-        v->allocation.bytes = (uint64_t)sb.st_blocks * 512;
+        vol_from_stat(lv__vol_defs_add(vols), def->target_path, e->d_name, &sb);
     }
     closedir(d);
     if (vols->count > 1)
@@ -235,6 +255,51 @@ void lv__storage_dir_refresh(lv__storage_pool *pool, lv__vol_defs *vols, lv_done
     job->cb = cb;
     job->opaque = opaque;
     refresh_next(job);
+}
+
+/* ---- one volume ---------------------------------------------------------- */
+
+typedef struct info_job {
+    lv_vol_def *vol;
+    char **argv;
+    lv_done_cb cb;
+    void *opaque;
+} info_job;
+
+static void one_info_done(void *opaque, const lv__storage_tool_result *res)
+{
+    info_job *job = opaque;
+    if (res->status == 0) /* else: listed with its format unknown, as refresh does */
+        apply_info(job->vol, res->out);
+    lv_done_cb cb = job->cb;
+    void *cb_opaque = job->opaque;
+    lv__storage_argv_free(job->argv);
+    free(job);
+    cb(cb_opaque, NULL);
+}
+
+void lv__storage_dir_vol_info(lv__storage_pool *pool, const char *name, lv_vol_def *vol,
+                              lv_done_cb cb, void *opaque)
+{
+    lv_error err;
+    char *path = lv__storage_dir_vol_path(pool, name);
+    struct stat sb;
+    if (lstat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        lv_error_set(&err, LV_ERR_NO_VOLUME,
+                     "storage volume not found: no volume '%s' in pool '%s'", name,
+                     pool->def->name);
+        free(path);
+        cb(opaque, &err);
+        return;
+    }
+    free(path);
+    vol_from_stat(vol, pool->def->target_path, name, &sb);
+    info_job *job = LV_NEW(info_job);
+    job->vol = vol;
+    job->cb = cb;
+    job->opaque = opaque;
+    job->argv = lv__qemu_img_info_argv(vol->target_path, NULL);
+    lv__storage_tool_run(pool->conn->loop, job->argv, one_info_done, job);
 }
 
 /* ---- volumes ------------------------------------------------------------ */
@@ -430,6 +495,7 @@ const lv__storage_backend lv__storage_backend_dir = {
     .check = dir_check,
     .delete = dir_delete,
     .refresh = lv__storage_dir_refresh,
+    .vol_info = lv__storage_dir_vol_info,
     .vol_path = lv__storage_dir_vol_path,
     .vol_create = lv__storage_dir_vol_create,
     .vol_create_from = lv__storage_dir_vol_create_from,

@@ -17,6 +17,9 @@ int lv__storage_dir_scan(lv__storage_pool *pool, lv__vol_defs *vols, lv_error *e
 /* lv__storage_dir_scan, then `qemu-img info` of each file (a few at a time). */
 void lv__storage_dir_refresh(lv__storage_pool *pool, lv__vol_defs *vols, lv_done_cb cb,
                              void *opaque);
+/* One file's volume: stat, then qemu-img info. */
+void lv__storage_dir_vol_info(lv__storage_pool *pool, const char *name, lv_vol_def *vol,
+                              lv_done_cb cb, void *opaque);
 char *lv__storage_dir_vol_path(const lv__storage_pool *pool, const char *name);
 void lv__storage_dir_vol_create(lv__storage_pool *pool, const lv_vol_def *vol, unsigned flags,
                                 lv_done_cb cb, void *opaque);

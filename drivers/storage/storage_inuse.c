@@ -1,0 +1,206 @@
+/* The storage driver and domains: whether a running domain uses a volume
+ * (asked through the domain entry points: a running domain's disks are in
+ * its live XML), and the resolution of <source pool='P' volume='V'/> disks
+ * at domain start. */
+#include "storage_priv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf/domain_conf.h"
+#include "core/alloc.h"
+#include "core/names.h"
+
+/* ---- in use ------------------------------------------------------------- */
+
+typedef struct inuse_job {
+    lv_conn *conn;
+    char *pool;
+    char *vol_name;
+    char *vol_path;
+    const char *op;
+    lv_domain_list *doms;
+    size_t next;
+    lv_done_cb cb;
+    void *opaque;
+} inuse_job;
+
+static void inuse_finish(inuse_job *job, const lv_error *err)
+{
+    lv_error copy;
+    if (err) {
+        copy = *err;
+        err = &copy;
+    }
+    lv_done_cb cb = job->cb;
+    void *opaque = job->opaque;
+    lv_domain_list_free(job->doms);
+    free(job->pool);
+    free(job->vol_name);
+    free(job->vol_path);
+    free(job);
+    cb(opaque, err);
+}
+
+static bool streq(const char *a, const char *b)
+{
+    return a && b && !strcmp(a, b);
+}
+
+/* Does the live XML of a domain name the volume? A definition that does
+ * not parse counts as using it when its text holds the path: refusing is the
+ * safe side. */
+static bool xml_uses(const inuse_job *job, const char *xml)
+{
+    lv_domain_def *def = lv_domain_def_parse_xml(xml, 0, NULL);
+    if (!def) {
+        char *quoted = lv_asprintf("'%s'", job->vol_path);
+        bool found = strstr(xml, quoted) != NULL;
+        free(quoted);
+        return found;
+    }
+    bool used = false;
+    for (size_t i = 0; i < def->ndisks && !used; i++) {
+        const lv_disk_def *d = &def->disks[i];
+        used = streq(d->source_file, job->vol_path) || streq(d->source_dev, job->vol_path) ||
+               (streq(d->source_pool, job->pool) && streq(d->source_volume, job->vol_name));
+    }
+    lv_domain_def_free(def);
+    return used;
+}
+
+static void inuse_next(inuse_job *job);
+
+static void inuse_got_xml(void *opaque, char *xml, const lv_error *err)
+{
+    inuse_job *job = opaque;
+    /* A domain that stopped meanwhile (err) no longer uses anything. */
+    if (!err && xml && xml_uses(job, xml)) {
+        lv_error uerr;
+        lv_error_set(&uerr, LV_ERR_OPERATION_INVALID,
+                     "volume '%s' of pool '%s' is in use by running domain '%s' and cannot be "
+                     "%s",
+                     job->vol_name, job->pool, job->doms->items[job->next - 1].name, job->op);
+        free(xml);
+        inuse_finish(job, &uerr);
+        return;
+    }
+    free(xml);
+    inuse_next(job);
+}
+
+static void inuse_next(inuse_job *job)
+{
+    if (!job->doms || job->next >= job->doms->count) {
+        inuse_finish(job, NULL);
+        return;
+    }
+    const lv_domain_info *d = &job->doms->items[job->next++];
+    lv_domain_get_xml(job->conn, d->uuid, 0, inuse_got_xml, job);
+}
+
+static void inuse_listed(void *opaque, lv_domain_list *list, const lv_error *err)
+{
+    inuse_job *job = opaque;
+    if (err) {
+        lv_error lerr;
+        lv_error_set(&lerr, err->code, "cannot tell whether volume '%s' of pool '%s' is in use: %s",
+                     job->vol_name, job->pool, err->message);
+        inuse_finish(job, &lerr);
+        return;
+    }
+    job->doms = list;
+    inuse_next(job);
+}
+
+void lv__vol_check_unused(lv_conn *c, const char *pool, const lv_vol_def *vol, const char *op,
+                          lv_done_cb cb, void *opaque)
+{
+    inuse_job *job = LV_NEW(inuse_job);
+    job->conn = c;
+    job->pool = lv_strdup(pool);
+    job->vol_name = lv_strdup(vol->name);
+    job->vol_path = lv_strdup(vol->target_path);
+    job->op = op;
+    job->cb = cb;
+    job->opaque = opaque;
+    if (!c->driver->domain || !c->driver->domain->list) { /* no domains: nothing uses it */
+        inuse_finish(job, NULL);
+        return;
+    }
+    lv_domain_list_all(c, LV_LIST_ACTIVE, inuse_listed, job);
+}
+
+/* ---- resolution at domain start ----------------------------------------- */
+
+/* The image format from the first bytes, as the start of a guest needs it;
+ * anything unrecognised is raw. */
+static const char *probe_format(const char *path)
+{
+    unsigned char head[72] = {0};
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return "raw";
+    ssize_t n = read(fd, head, sizeof(head));
+    close(fd);
+    if (n >= 4 && !memcmp(head, "QFI\xfb", 4))
+        return "qcow2";
+    if (n >= 4 && !memcmp(head, "QED\0", 4))
+        return "qed";
+    if (n >= 4 && !memcmp(head, "KDMV", 4))
+        return "vmdk";
+    if (n >= 8 && !memcmp(head, "vhdxfile", 8))
+        return "vhdx";
+    if (n >= 68 && head[64] == 0x7f && head[65] == 0x10 && head[66] == 0xda && head[67] == 0xbe)
+        return "vdi";
+    return "raw";
+}
+
+int lv_storage_resolve_volume(lv_conn *c, const char *pool, const char *volume, char **path,
+                              char **format, lv_error *err)
+{
+    *path = NULL;
+    *format = NULL;
+    const char *p = pool ? pool : "", *v = volume ? volume : "";
+    if (!c->driver->storage || !c->scope.storage_config)
+        return lv_error_set(err, LV_ERR_NO_SUPPORT,
+                            "disk volume '%s' of pool '%s': the %s driver has no storage pools",
+                            v, p, c->driver->name);
+    lv_error sub;
+    if (!pool || !*pool || !volume || !*volume)
+        return lv_error_set(err, LV_ERR_XML,
+                            "a disk of type 'volume' needs <source pool='...' volume='...'/>");
+    if (lv_name_validate("volume", volume, &sub) < 0)
+        return lv_error_set(err, LV_ERR_INVALID_ARG, "disk of pool '%s': %s", p, sub.message);
+    lv__pool_rec rec;
+    if (lv__pool_load(c, LV_LOOKUP_NAME, pool, &rec, &sub) < 0)
+        return lv_error_set(err, sub.code, "disk volume '%s': %s", v, sub.message);
+    int rc = -1;
+    const lv__storage_backend *b = lv__storage_backend_find(lv__pool_rec_def(&rec)->type);
+    if (!rec.live) {
+        lv_error_set(err, LV_ERR_OPERATION_INVALID,
+                     "disk volume '%s': storage pool '%s' is not active", v, p);
+    } else if (!b || !b->vol_path) {
+        lv_error_set(err, LV_ERR_NO_SUPPORT, "disk volume '%s': pool type '%s' is not supported",
+                     v, rec.live->type);
+    } else {
+        lv__storage_pool sp = {.conn = c, .def = rec.live, .backend = b, .active = true};
+        char *vpath = b->vol_path(&sp, volume);
+        struct stat sb;
+        if (stat(vpath, &sb) < 0) {
+            lv_error_set(err, LV_ERR_NO_VOLUME,
+                         "storage volume not found: no volume '%s' in pool '%s'", v, p);
+            free(vpath);
+        } else {
+            *path = vpath;
+            *format = lv_strdup(S_ISBLK(sb.st_mode) ? "raw" : probe_format(vpath));
+            rc = 0;
+        }
+    }
+    lv__pool_rec_clear(&rec);
+    return rc;
+}
