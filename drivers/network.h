@@ -120,6 +120,10 @@ struct lv_network_driver {
     /* mac NULL: all leases. */
     void (*dhcp_leases)(lv_conn *c, const unsigned char *uuid, const char *mac, unsigned flags,
                         lv_net_lease_list_cb cb, void *opaque);
+    /* Starts (on) or stops watching for other processes' changes, so their
+     * events reach the handler too; called when a network event handler is
+     * set or removed. May be NULL (own operations' events only). */
+    void (*watch_events)(lv_conn *c, bool on);
 };
 
 /* ---- entry points (checked, as driver.c's) ------------------------------ */
@@ -147,7 +151,9 @@ void lv_net_dhcp_leases(lv_conn *c, const unsigned char *uuid, const char *mac,
                         unsigned flags, lv_net_lease_list_cb cb, void *opaque);
 
 /* One network event handler per connection (NULL: none), as
- * lv_conn_set_domain_event_handler. net is borrowed, valid during the call. */
+ * lv_conn_set_domain_event_handler: while one is set, the driver also
+ * watches for other processes' changes and holds the loop. net is borrowed,
+ * valid during the call. */
 typedef void (*lv_net_event_cb)(void *opaque, lv_conn *conn, const lv_net_info *net,
                                 int event, int detail);
 void lv_conn_set_network_event_handler(lv_conn *conn, lv_net_event_cb cb, void *opaque);

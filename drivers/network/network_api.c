@@ -61,14 +61,21 @@ void lv_net_lease_list_free(lv_net_lease_list *list)
 
 void lv_conn_set_network_event_handler(lv_conn *conn, lv_net_event_cb cb, void *opaque)
 {
+    bool was = conn->net_event_cb != NULL;
+    const lv_network_driver *nd = conn->driver->network;
     conn->net_event_cb = cb;
     conn->net_event_opaque = opaque;
+    if (was != (cb != NULL) && nd && nd->watch_events)
+        nd->watch_events(conn, cb != NULL);
 }
 
 void lv__net_emit_event(lv_conn *conn, const lv_net_info *net, int event, int detail)
 {
-    if (conn && conn->net_event_cb)
-        conn->net_event_cb(conn->net_event_opaque, conn, net, event, detail);
+    if (!conn || !conn->net_event_cb)
+        return;
+    conn->net_event_cb(conn->net_event_opaque, conn, net, event, detail);
+    /* the watch knows this change now: it is not told again */
+    lv__net_watch_refresh(conn);
 }
 
 /* ---- checked dispatch --------------------------------------------------- */
@@ -234,7 +241,6 @@ void lv_net_dhcp_leases(lv_conn *c, const unsigned char *uuid, const char *mac, 
 
 void lv_network_conn_close(lv_conn *conn)
 {
-    conn->net_event_cb = NULL;
-    conn->net_event_opaque = NULL;
+    lv_conn_set_network_event_handler(conn, NULL, NULL);
     lv__net_conn_release(conn);
 }

@@ -2,7 +2,8 @@
  * 192.168.122.0/24 with DHCP, or the next free 192.168.N.0/24 when that one
  * collides with a host route or another network. It is defined the first
  * time the scope's networks are looked at, once: a marker file remembers it,
- * so a default the user undefined stays undefined. */
+ * so a default the user undefined stays undefined. It is marked autostart.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -84,6 +85,8 @@ static int define_default(lv_conn *c, lv_error *err)
         else {
             path = lv__net_config_path(c, "default");
             rc = lv__net_write_def(path, def, err);
+            if (rc == 0) /* as libvirt's installation marks it */
+                rc = lv__net_autostart_link(c, "default", err);
         }
         free(path);
         lv_network_def_free(def);

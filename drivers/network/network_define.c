@@ -311,6 +311,24 @@ void lv__net_undefine(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_
     lv__net_lock(c, undefine_locked, call);
 }
 
+int lv__net_autostart_link(lv_conn *c, const char *name, lv_error *err)
+{
+    /* A relative link, so the folder can move; made beside and renamed in. */
+    char *link = lv__net_autostart_path(c, name);
+    char *target = lv_asprintf("../%s.xml", name);
+    char *tmp = lv_asprintf("%s/autostart/.%s.xml.new", c->scope.network_config, name);
+    int rc = 0;
+    unlink(tmp);
+    if (symlink(target, tmp) < 0 || rename(tmp, link) < 0) {
+        rc = lv_error_set_errno(err, errno, "cannot create the autostart link '%s'", link);
+        unlink(tmp);
+    }
+    free(target);
+    free(tmp);
+    free(link);
+    return rc;
+}
+
 static void autostart_locked(void *opaque, int lock_fd, const lv_error *lock_err)
 {
     define_call *call = opaque;
@@ -335,16 +353,7 @@ static void autostart_locked(void *opaque, int lock_fd, const lv_error *lock_err
     } else if (!call->autostart) {
         rc = lv_file_remove(link, &err);
     } else if (!o->autostart) {
-        /* A relative link, so the folder can move; made beside and renamed in. */
-        char *target = lv_asprintf("../%s.xml", name);
-        char *tmp = lv_asprintf("%s/autostart/.%s.xml.new", c->scope.network_config, name);
-        unlink(tmp);
-        if (symlink(target, tmp) < 0 || rename(tmp, link) < 0) {
-            rc = lv_error_set_errno(&err, errno, "cannot create the autostart link '%s'", link);
-            unlink(tmp);
-        }
-        free(target);
-        free(tmp);
+        rc = lv__net_autostart_link(c, name, &err);
     }
     free(link);
     lv__net_set_clear(&set);

@@ -19,11 +19,12 @@ const lv_network_driver lv_host_network_driver = {
     .get_xml = lv__net_get_xml,
     .update = lv__net_update,
     .dhcp_leases = lv__net_dhcp_leases,
+    .watch_events = lv__net_watch,
 };
 
 void lv__net_conn_release(lv_conn *conn)
 {
-    (void)conn; /* the driver keeps nothing per connection */
+    lv__net_watch(conn, false); /* network_priv is the watch, if any */
 }
 
 int lv_network_bridge_for(lv_conn *c, const char *network, char **bridge, lv_error *err)

@@ -22,7 +22,8 @@
  *   network_proc.c     child processes (uv_spawn) for ip, nft, dnsmasq
  *   network_start.c    net-start, net-create; network_stop.c net-destroy
  *   network_leases.c   dnsmasq's lease file -> lv_net_lease_list
- *   network_update.c   net-update of ip-dhcp-host */
+ *   network_update.c   net-update of ip-dhcp-host
+ *   network_watch.c    other processes' changes as events */
 #ifndef LV_NETWORK_PRIV_H
 #define LV_NETWORK_PRIV_H
 
@@ -33,6 +34,12 @@
 void lv__net_emit_event(lv_conn *conn, const lv_net_info *net, int event, int detail);
 /* Releases conn->network_priv (lv_network_conn_close). */
 void lv__net_conn_release(lv_conn *conn);
+
+/* network_watch.c: other processes' changes as events (conn->network_priv
+ * while a handler is set). */
+void lv__net_watch(lv_conn *c, bool on);
+/* After an own operation's event: what the watch knows is read again. */
+void lv__net_watch_refresh(lv_conn *c);
 
 /* ---- network_store.c -------------------------------------------------------- */
 
@@ -93,6 +100,9 @@ int lv__net_fill_generated(lv__net_set *set, lv_network_def *def, lv_error *err)
 /* The clashes define and create refuse: name/uuid of another network, bridge
  * name of another network. */
 int lv__net_check_clashes(lv__net_set *set, const lv_network_def *def, lv_error *err);
+
+/* CONFIG/autostart/NAME.xml -> ../NAME.xml */
+int lv__net_autostart_link(lv_conn *c, const char *name, lv_error *err);
 
 void lv__net_list(lv_conn *c, unsigned flags, lv_net_list_cb cb, void *opaque);
 void lv__net_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_net_cb cb, void *opaque);

@@ -310,6 +310,7 @@ static void test_default_network(void **state)
     lv_net_info *info = NULL;
     assert_ok(net_lookup(c, "default", &info));
     assert_string_equal(info->forward_mode, "nat");
+    assert_true(info->autostart);
     char *xml = NULL;
     assert_ok(net_get_xml(c, info->uuid, 0, &xml));
     assert_non_null(strstr(xml, "<ip address='192.168.123.1' netmask='255.255.255.0'>"));
@@ -343,6 +344,48 @@ static void test_bridge_for(void **state)
     lv_conn_close(c);
 }
 
+static void wait_events(size_t n)
+{
+    while (nevents < n)
+        uv_run(&loop, UV_RUN_ONCE); /* the watch holds the loop: no early return */
+}
+
+/* Another process's changes reach the handler; the connection's own reach it
+ * once, not again through the watch. */
+static void test_foreign_events(void **state)
+{
+    (void)state;
+    lv_conn *c = open_ok(uri), *other = open_ok(uri);
+    nevents = 0;
+    lv_conn_set_network_event_handler(c, record_event, NULL);
+    lv_net_info *info = NULL;
+    assert_ok(net_define(other, nat_xml, &info));
+    wait_events(1);
+    assert_string_equal(events[0].name, "lab");
+    assert_int_equal(events[0].event, LV_NET_EVENT_DEFINED);
+    assert_true(events[0].persistent);
+
+    /* own: one event; then a foreign one, and nothing in between */
+    assert_ok(net_define(c, "<network><name>mine</name></network>", NULL));
+    assert_int_equal(nevents, 2);
+    assert_ok(op(lv_net_undefine, other, info->uuid, 0));
+    wait_events(3);
+    assert_string_equal(events[1].name, "mine");
+    assert_int_equal(events[1].event, LV_NET_EVENT_DEFINED);
+    assert_string_equal(events[2].name, "lab");
+    assert_int_equal(events[2].event, LV_NET_EVENT_UNDEFINED);
+    assert_false(events[2].persistent);
+    lv_net_info_free(info);
+
+    /* without a handler nothing holds the loop */
+    lv_conn_set_network_event_handler(c, NULL, NULL);
+    assert_int_equal(uv_run(&loop, UV_RUN_NOWAIT), 0);
+    lv_conn_set_network_event_handler(c, record_event, NULL);
+    lv_conn_close(other);
+    lv_conn_close(c); /* with the handler set: the watch goes with it */
+    uv_run(&loop, UV_RUN_DEFAULT);
+}
+
 int main(void)
 {
     uv_loop_init(&loop);
@@ -353,6 +396,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_update_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_network, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bridge_for, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_foreign_events, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     uv_loop_close(&loop);

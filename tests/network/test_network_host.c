@@ -145,6 +145,7 @@ static int count_our_processes(void)
 
 static void take(snapshot *s)
 {
+    free(s->rules);
     memset(s, 0, sizeof(*s));
     struct if_nameindex *ifs = if_nameindex();
     for (struct if_nameindex *i = ifs; i && i->if_name; i++) {
@@ -170,7 +171,7 @@ static void take(snapshot *s)
 
 static void assert_same(const snapshot *before, const char *what)
 {
-    snapshot now;
+    snapshot now = {0};
     take(&now);
     if (strcmp(before->links, now.links))
         fail_msg("%s: links were [%s], now [%s]", what, before->links, now.links);
@@ -263,7 +264,7 @@ static void test_nat_lifecycle(void **state)
 {
     (void)state;
     lv_conn *c = open_ok(uri);
-    snapshot before;
+    snapshot before = {0};
     unsigned char uuid[LV_UUID_LEN];
     define_ok(c, lab_xml, uuid);
     take(&before);
@@ -375,7 +376,7 @@ static void test_modes(void **state)
 {
     (void)state;
     lv_conn *c = open_ok(uri);
-    snapshot before;
+    snapshot before = {0};
     take(&before);
     const char *iso = "<network><name>iso</name><bridge name='lvt-iso'/>"
                       "<ip address='10.89.0.1' prefix='24'><dhcp>"
@@ -443,7 +444,7 @@ static void test_host_bridge(void **state)
               "<network><name>hb</name><forward mode='bridge'/><bridge name='lvt-host'/>"
               "</network>",
               u);
-    snapshot before;
+    snapshot before = {0};
     take(&before);
     assert_fails(op(lv_net_start, c, u, 0), LV_ERR_OPERATION_INVALID,
                  "host bridge 'lvt-host' does not exist");
@@ -472,7 +473,7 @@ static void test_refused_starts(void **state)
 {
     (void)state;
     lv_conn *c = open_ok(uri);
-    snapshot before;
+    snapshot before = {0};
     unsigned char u[LV_UUID_LEN], a[LV_UUID_LEN];
 
     /* a bridge name a host link has */
