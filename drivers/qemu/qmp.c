@@ -3,13 +3,14 @@
  * commands {"execute", "arguments", "id"} answered by {"return"|"error", "id"}
  * and asynchronous {"event", "data", "timestamp"} messages at any time.
  *
- * Everything that ends the connection goes through qmp_down(), which only stops
+ * Everything that ends the connection goes through lv__qmp_down(), which only stops
  * the handles. Callbacks that were waiting run from notify_down(): from the last
  * handle's close callback when the connection dropped, or inside lv_qmp_close,
  * so that nothing calls back after lv_qmp_close returns (an owner may free its
  * state right then). The memory outlives every callback: it is freed once the
- * handles are closed, the owner released it and no notify_down is running. */
-#include "qmp.h"
+ * handles are closed, the owner released it and no notify_down is running.
+ * Reading (bytes into messages, and what each message does) is in qmp_read.c. */
+#include "qmp_priv.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -22,84 +23,6 @@
 #include "core/alloc.h"
 #include "core/names.h"
 
-enum qmp_state {
-    QMP_NEW = 0,     /* not connected yet */
-    QMP_CONNECTING,  /* uv_pipe_connect in flight */
-    QMP_GREETING,    /* reading, waiting for the greeting */
-    QMP_NEGOTIATING, /* qmp_capabilities sent */
-    QMP_READY,
-    QMP_DOWN, /* handles closing or closed */
-};
-
-enum cmd_kind {
-    CMD_QMP = 0,
-    CMD_HMP,
-    CMD_RAW,
-    CMD_CAPS, /* our own qmp_capabilities */
-};
-
-typedef struct qmp_cmd {
-    struct qmp_cmd *prev;
-    struct qmp_cmd *next;
-    int64_t id;
-    char *name; /* printable, for messages */
-    enum cmd_kind kind;
-    uint64_t deadline; /* uv_now() milliseconds; 0: none */
-    unsigned timeout_ms;
-    json_object *user_id; /* CMD_RAW: the id the user wrote, or NULL */
-    lv_qmp_reply_cb reply_cb;
-    lv_qmp_text_cb text_cb;
-    void *opaque;
-} qmp_cmd;
-
-typedef struct qmp_write {
-    uv_write_t req;
-    char data[];
-} qmp_write;
-
-struct lv_qmp {
-    uv_pipe_t pipe; /* first member: libuv handles point back at the struct */
-    uv_timer_t timer;
-    uv_connect_t connect_req;
-    uv_loop_t *loop;
-    lv_qmp_callbacks cbs;
-    enum qmp_state state;
-    bool was_ready;
-    bool released;    /* lv_qmp_close was called */
-    int notify_depth; /* notify_down calls running (a callback may close: nested) */
-    bool handles_closed;
-    int open_handles;
-    char *path;
-
-    /* Why the connection went down. */
-    bool down_by_owner;
-    lv_error_code down_code;
-    int down_errno;
-    char down_detail[512];
-
-    lv_qmp_connect_cb connect_cb; /* until the handshake finished */
-    void *connect_opaque;
-    uint64_t connect_deadline;
-    unsigned connect_timeout;
-
-    qmp_cmd *head; /* in send order */
-    qmp_cmd *tail;
-    size_t npending;
-    int64_t next_id;
-    int64_t last_user_id; /* of the last command a caller sent */
-
-    json_tokener *tok;
-    size_t msg_bytes; /* fed to tok since the last complete message */
-    size_t max_msg;
-
-    bool have_version;
-    lv_qmp_version version;
-
-    char rbuf[64 * 1024];
-};
-
-static void qmp_down(lv_qmp *q, lv_error_code code, int errnum, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 static void on_timer(uv_timer_t *t);
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -109,7 +32,7 @@ static const char *qmp_path(const lv_qmp *q)
     return q->path ? q->path : "";
 }
 
-static void cmd_unlink(lv_qmp *q, qmp_cmd *c)
+void lv__qmp_cmd_unlink(lv_qmp *q, qmp_cmd *c)
 {
     if (c->prev)
         c->prev->next = c->next;
@@ -135,7 +58,7 @@ static void cmd_append(lv_qmp *q, qmp_cmd *c)
     q->npending++;
 }
 
-static void cmd_free(qmp_cmd *c)
+void lv__qmp_cmd_free(qmp_cmd *c)
 {
     if (!c)
         return;
@@ -162,7 +85,7 @@ static void cmd_fail(lv_qmp *q, qmp_cmd *c, const lv_error *err)
     }
 }
 
-static void arm_timer(lv_qmp *q)
+void lv__qmp_arm_timer(lv_qmp *q)
 {
     if (q->state == QMP_DOWN)
         return;
@@ -184,8 +107,8 @@ static void qmp_free(lv_qmp *q)
 {
     while (q->head) {
         qmp_cmd *c = q->head;
-        cmd_unlink(q, c);
-        cmd_free(c);
+        lv__qmp_cmd_unlink(q, c);
+        lv__qmp_cmd_free(c);
     }
     if (q->tok)
         json_tokener_free(q->tok);
@@ -211,12 +134,12 @@ static void notify_down(lv_qmp *q)
     }
     while (q->head) {
         qmp_cmd *c = q->head;
-        cmd_unlink(q, c);
+        lv__qmp_cmd_unlink(q, c);
         lv_error_set(&e, code, "QMP connection to %s closed while waiting for '%s': %s",
                      qmp_path(q), c->name, q->down_detail);
         e.sys_errno = code == LV_ERR_SYSTEM ? q->down_errno : 0;
         cmd_fail(q, c, &e);
-        cmd_free(c);
+        lv__qmp_cmd_free(c);
     }
     /* not when the owner closed it meanwhile, e.g. from a command's callback above */
     if (q->was_ready && !q->down_by_owner && !q->released && q->cbs.closed) {
@@ -238,7 +161,7 @@ static void on_handle_closed(uv_handle_t *h)
         qmp_free(q);
 }
 
-static void qmp_down(lv_qmp *q, lv_error_code code, int errnum, const char *fmt, ...)
+void lv__qmp_down(lv_qmp *q, lv_error_code code, int errnum, const char *fmt, ...)
 {
     if (q->state == QMP_DOWN)
         return;
@@ -265,7 +188,7 @@ static void on_write(uv_write_t *req, int status)
     lv_qmp *q = req->handle->data;
     free(req);
     if (status < 0 && status != UV_ECANCELED)
-        qmp_down(q, LV_ERR_SYSTEM, -status, "write: %s", uv_strerror(status));
+        lv__qmp_down(q, LV_ERR_SYSTEM, -status, "write: %s", uv_strerror(status));
 }
 
 static int send_msg(lv_qmp *q, json_object *msg, const char *name, lv_error *err)
@@ -292,9 +215,9 @@ static int send_msg(lv_qmp *q, json_object *msg, const char *name, lv_error *err
 }
 
 /* Sends msg (taken) with a fresh id and queues the command. */
-static int submit(lv_qmp *q, enum cmd_kind kind, const char *name, json_object *msg,
-                  json_object *user_id, unsigned timeout_ms, lv_qmp_reply_cb reply_cb,
-                  lv_qmp_text_cb text_cb, void *opaque, lv_error *err)
+int lv__qmp_submit(lv_qmp *q, enum cmd_kind kind, const char *name, json_object *msg,
+                   json_object *user_id, unsigned timeout_ms, lv_qmp_reply_cb reply_cb,
+                   lv_qmp_text_cb text_cb, void *opaque, lv_error *err)
 {
     char shown[128];
     lv_text_for_message(name, shown, sizeof(shown));
@@ -333,255 +256,9 @@ static int submit(lv_qmp *q, enum cmd_kind kind, const char *name, json_object *
     if (timeout_ms) {
         uv_update_time(q->loop); /* the loop's clock may be stale when called from outside it */
         c->deadline = uv_now(q->loop) + timeout_ms;
-        arm_timer(q);
+        lv__qmp_arm_timer(q);
     }
     return 0;
-}
-
-/* ---- reading ----------------------------------------------------------- */
-
-static lv_error_code error_code_for_class(const char *cls)
-{
-    if (cls && strcmp(cls, "CommandNotFound") == 0)
-        return LV_ERR_NO_SUPPORT;
-    return LV_ERR_OPERATION_FAILED;
-}
-
-/* "QMP command 'cont' failed: <desc> (<class>)" from an "error" object. */
-static void set_qmp_error(lv_error *e, const char *name, json_object *error)
-{
-    json_object *v;
-    const char *cls = NULL, *desc = NULL;
-    if (json_object_object_get_ex(error, "class", &v) && json_object_is_type(v, json_type_string))
-        cls = json_object_get_string(v);
-    if (json_object_object_get_ex(error, "desc", &v) && json_object_is_type(v, json_type_string))
-        desc = json_object_get_string(v);
-    char d[700], c[64];
-    lv_text_for_message(desc ? desc : "no description", d, sizeof(d));
-    lv_text_for_message(cls ? cls : "unknown class", c, sizeof(c));
-    lv_error_set(e, error_code_for_class(cls), "QMP command '%s' failed: %s (%s)", name, d, c);
-}
-
-static void handshake_done(lv_qmp *q)
-{
-    q->state = QMP_READY;
-    q->was_ready = true;
-    q->connect_deadline = 0;
-    arm_timer(q);
-    lv_qmp_connect_cb cb = q->connect_cb;
-    q->connect_cb = NULL;
-    if (cb)
-        cb(q, q->connect_opaque, NULL);
-}
-
-static void complete(lv_qmp *q, qmp_cmd *c, json_object *msg)
-{
-    json_object *ret = NULL, *error = NULL;
-    json_object_object_get_ex(msg, "return", &ret);
-    bool failed = json_object_object_get_ex(msg, "error", &error);
-    lv_error e;
-
-    switch (c->kind) {
-    case CMD_CAPS:
-        if (failed) {
-            set_qmp_error(&e, c->name, error);
-            qmp_down(q, LV_ERR_OPERATION_FAILED, 0, "%s", e.message);
-        } else {
-            handshake_done(q);
-        }
-        break;
-    case CMD_QMP:
-        if (failed) {
-            set_qmp_error(&e, c->name, error);
-            c->reply_cb(q, c->opaque, error, &e);
-        } else {
-            c->reply_cb(q, c->opaque, ret, NULL);
-        }
-        break;
-    case CMD_HMP:
-        if (failed) {
-            set_qmp_error(&e, c->name, error);
-            c->text_cb(q, c->opaque, NULL, &e);
-        } else if (!json_object_is_type(ret, json_type_string)) {
-            lv_error_set(&e, LV_ERR_OPERATION_FAILED,
-                         "QMP command '%s' returned %s where text was expected", c->name,
-                         json_type_to_name(json_object_get_type(ret)));
-            c->text_cb(q, c->opaque, NULL, &e);
-        } else {
-            c->text_cb(q, c->opaque, json_object_get_string(ret), NULL);
-        }
-        break;
-    case CMD_RAW:
-        json_object_object_del(msg, "id");
-        if (c->user_id)
-            json_object_object_add(msg, "id", json_object_get(c->user_id));
-        c->reply_cb(q, c->opaque, msg, NULL);
-        break;
-    }
-}
-
-static void handle_reply(lv_qmp *q, json_object *msg)
-{
-    json_object *idv;
-    if (!json_object_object_get_ex(msg, "id", &idv) || !json_object_is_type(idv, json_type_int))
-        return; /* not ours: an error QEMU could not tie to a command */
-    int64_t id = json_object_get_int64(idv);
-    qmp_cmd *c = q->head;
-    while (c && c->id != id)
-        c = c->next;
-    if (!c)
-        return; /* a late reply to a command that timed out */
-    cmd_unlink(q, c);
-    complete(q, c, msg);
-    cmd_free(c);
-}
-
-static void handle_event(lv_qmp *q, json_object *msg, json_object *name)
-{
-    if (!json_object_is_type(name, json_type_string) || !q->cbs.event)
-        return;
-    json_object *data = NULL, *ts, *v;
-    int64_t sec = -1, usec = -1;
-    if (!json_object_object_get_ex(msg, "data", &data))
-        data = NULL;
-    if (json_object_object_get_ex(msg, "timestamp", &ts)) {
-        if (json_object_object_get_ex(ts, "seconds", &v))
-            sec = json_object_get_int64(v);
-        if (json_object_object_get_ex(ts, "microseconds", &v))
-            usec = json_object_get_int64(v);
-    }
-    q->cbs.event(q, q->cbs.opaque, json_object_get_string(name), data, sec, usec);
-}
-
-static int int_member(json_object *obj, const char *key)
-{
-    json_object *v;
-    if (json_object_object_get_ex(obj, key, &v) && json_object_is_type(v, json_type_int))
-        return (int)json_object_get_int64(v);
-    return -1;
-}
-
-static void handle_greeting(lv_qmp *q, json_object *msg)
-{
-    json_object *g, *ver, *v;
-    if (!json_object_object_get_ex(msg, "QMP", &g) || !json_object_is_type(g, json_type_object)) {
-        char shown[80];
-        lv_text_for_message(json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN), shown,
-                            sizeof(shown));
-        qmp_down(q, LV_ERR_OPERATION_FAILED, 0, "expected the QMP greeting, got %s", shown);
-        return;
-    }
-    if (json_object_object_get_ex(g, "version", &ver)) {
-        if (json_object_object_get_ex(ver, "qemu", &v)) {
-            q->version.major = int_member(v, "major");
-            q->version.minor = int_member(v, "minor");
-            q->version.micro = int_member(v, "micro");
-        }
-        if (json_object_object_get_ex(ver, "package", &v) &&
-            json_object_is_type(v, json_type_string))
-            snprintf(q->version.package, sizeof(q->version.package), "%s",
-                     json_object_get_string(v));
-    }
-    q->have_version = true;
-    q->state = QMP_NEGOTIATING;
-    json_object *caps = json_object_new_object();
-    json_object_object_add(caps, "execute", json_object_new_string("qmp_capabilities"));
-    lv_error e;
-    if (submit(q, CMD_CAPS, "qmp_capabilities", caps, NULL, 0, NULL, NULL, NULL, &e) < 0)
-        qmp_down(q, e.code, e.sys_errno, "%s", e.message);
-}
-
-static void dispatch(lv_qmp *q, json_object *msg)
-{
-    if (!json_object_is_type(msg, json_type_object)) {
-        qmp_down(q, LV_ERR_OPERATION_FAILED, 0, "qemu sent %s where a JSON object was expected",
-                 msg ? json_type_to_name(json_object_get_type(msg)) : "null");
-        return;
-    }
-    if (q->state == QMP_GREETING) {
-        handle_greeting(q, msg);
-        return;
-    }
-    json_object *v;
-    if (json_object_object_get_ex(msg, "event", &v))
-        handle_event(q, msg, v);
-    else if (json_object_object_get_ex(msg, "return", &v) ||
-             json_object_object_get_ex(msg, "error", &v))
-        handle_reply(q, msg);
-    /* anything else (a second greeting, a future message kind) is ignored */
-}
-
-static void feed(lv_qmp *q, const char *p, size_t n)
-{
-    while (n > 0 && q->state != QMP_DOWN) {
-        json_object *msg = json_tokener_parse_ex(q->tok, p, (int)n);
-        enum json_tokener_error jerr = json_tokener_get_error(q->tok);
-        if (jerr == json_tokener_continue) {
-            q->msg_bytes += n;
-            if (q->msg_bytes > q->max_msg)
-                qmp_down(q, LV_ERR_OPERATION_FAILED, 0, "qemu sent a message larger than %zu bytes",
-                         q->max_msg);
-            return;
-        }
-        size_t used = json_tokener_get_parse_end(q->tok);
-        if (jerr != json_tokener_success) {
-            char near[40];
-            size_t at = used < n ? used : n - 1;
-            size_t from = at > 8 ? at - 8 : 0;
-            char raw[24];
-            size_t k = n - from < sizeof(raw) - 1 ? n - from : sizeof(raw) - 1;
-            memcpy(raw, p + from, k);
-            raw[k] = '\0';
-            for (size_t i = 0; i < k; i++)
-                if (raw[i] == '\0')
-                    raw[i] = ' ';
-            lv_text_for_message(raw, near, sizeof(near));
-            qmp_down(q, LV_ERR_OPERATION_FAILED, 0,
-                     "qemu sent bytes that are not JSON (%s near '%s')",
-                     json_tokener_error_desc(jerr), near);
-            return;
-        }
-        q->msg_bytes += used;
-        if (q->msg_bytes > q->max_msg) {
-            json_object_put(msg);
-            qmp_down(q, LV_ERR_OPERATION_FAILED, 0, "qemu sent a message larger than %zu bytes",
-                     q->max_msg);
-            return;
-        }
-        q->msg_bytes = 0;
-        p += used;
-        n -= used;
-        dispatch(q, msg);
-        json_object_put(msg);
-    }
-}
-
-static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
-{
-    (void)suggested;
-    lv_qmp *q = h->data;
-    *buf = uv_buf_init(q->rbuf, sizeof(q->rbuf));
-}
-
-static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
-{
-    lv_qmp *q = s->data;
-    if (nread == UV_EOF)
-        qmp_down(q, LV_ERR_OPERATION_FAILED, 0, "qemu closed the socket");
-    else if (nread == UV_ECONNRESET) /* qemu exited with bytes of ours unread */
-        qmp_down(q, LV_ERR_OPERATION_FAILED, 0, "qemu closed the socket (connection reset)");
-    else if (nread < 0)
-        qmp_down(q, LV_ERR_SYSTEM, (int)-nread, "read: %s", uv_strerror((int)nread));
-    else if (nread > 0)
-        feed(q, buf->base, (size_t)nread);
-}
-
-static void start_reading(lv_qmp *q)
-{
-    q->state = QMP_GREETING;
-    int r = uv_read_start((uv_stream_t *)&q->pipe, on_alloc, on_read);
-    if (r < 0)
-        qmp_down(q, LV_ERR_SYSTEM, -r, "read: %s", uv_strerror(r));
 }
 
 static void on_timer(uv_timer_t *t)
@@ -592,8 +269,8 @@ static void on_timer(uv_timer_t *t)
         const char *what = q->state == QMP_CONNECTING ? "the connection"
                            : q->state == QMP_GREETING ? "the greeting"
                                                       : "qmp_capabilities";
-        qmp_down(q, LV_ERR_TIMEOUT, 0, "timed out after %u ms waiting for %s", q->connect_timeout,
-                 what);
+        lv__qmp_down(q, LV_ERR_TIMEOUT, 0, "timed out after %u ms waiting for %s",
+                     q->connect_timeout, what);
         return;
     }
     for (;;) {
@@ -602,16 +279,16 @@ static void on_timer(uv_timer_t *t)
             c = c->next;
         if (!c)
             break;
-        cmd_unlink(q, c);
+        lv__qmp_cmd_unlink(q, c);
         lv_error e;
         lv_error_set(&e, LV_ERR_TIMEOUT, "QMP command '%s' timed out after %u ms (QMP on %s)",
                      c->name, c->timeout_ms, qmp_path(q));
         cmd_fail(q, c, &e);
-        cmd_free(c);
+        lv__qmp_cmd_free(c);
         if (q->state == QMP_DOWN)
             return;
     }
-    arm_timer(q);
+    lv__qmp_arm_timer(q);
 }
 
 static void on_connect(uv_connect_t *req, int status)
@@ -620,10 +297,10 @@ static void on_connect(uv_connect_t *req, int status)
     if (q->state == QMP_DOWN)
         return; /* closed meanwhile: status is UV_ECANCELED */
     if (status < 0) {
-        qmp_down(q, LV_ERR_SYSTEM, -status, "connect: %s", uv_strerror(status));
+        lv__qmp_down(q, LV_ERR_SYSTEM, -status, "connect: %s", uv_strerror(status));
         return;
     }
-    start_reading(q);
+    lv__qmp_start_reading(q);
 }
 
 /* ---- public ------------------------------------------------------------ */
@@ -665,7 +342,7 @@ static int connect_common(lv_qmp *q, const char *name, unsigned timeout_ms, lv_q
     if (timeout_ms) {
         uv_update_time(q->loop);
         q->connect_deadline = uv_now(q->loop) + timeout_ms;
-        arm_timer(q);
+        lv__qmp_arm_timer(q);
     }
     return 0;
 }
@@ -699,10 +376,10 @@ int lv_qmp_connect_fd(lv_qmp *q, int fd, const char *name, unsigned timeout_ms,
     if (r < 0) {
         close(fd);
         /* reported through the callback, like every failure after acceptance */
-        qmp_down(q, LV_ERR_SYSTEM, -r, "cannot use fd %d: %s", fd, uv_strerror(r));
+        lv__qmp_down(q, LV_ERR_SYSTEM, -r, "cannot use fd %d: %s", fd, uv_strerror(r));
         return 0;
     }
-    start_reading(q);
+    lv__qmp_start_reading(q);
     return 0;
 }
 
@@ -718,7 +395,7 @@ int lv_qmp_command(lv_qmp *q, const char *cmd, json_object *args, unsigned timeo
     json_object_object_add(msg, "execute", json_object_new_string(cmd));
     if (args)
         json_object_object_add(msg, "arguments", args);
-    return submit(q, CMD_QMP, cmd, msg, NULL, timeout_ms, cb, NULL, opaque, err);
+    return lv__qmp_submit(q, CMD_QMP, cmd, msg, NULL, timeout_ms, cb, NULL, opaque, err);
 }
 
 /* Parses one JSON value from text; only whitespace may follow. */
@@ -779,8 +456,8 @@ int lv_qmp_hmp(lv_qmp *q, const char *cmdline, unsigned timeout_ms, lv_qmp_text_
     json_object *msg = json_object_new_object();
     json_object_object_add(msg, "execute", json_object_new_string("human-monitor-command"));
     json_object_object_add(msg, "arguments", args);
-    return submit(q, CMD_HMP, "human-monitor-command", msg, NULL, timeout_ms, NULL, cb, opaque,
-                  err);
+    return lv__qmp_submit(q, CMD_HMP, "human-monitor-command", msg, NULL, timeout_ms, NULL, cb,
+                          opaque, err);
 }
 
 int lv_qmp_raw(lv_qmp *q, const char *json, unsigned timeout_ms, lv_qmp_reply_cb cb, void *opaque,
@@ -809,7 +486,7 @@ int lv_qmp_raw(lv_qmp *q, const char *json, unsigned timeout_ms, lv_qmp_reply_cb
         user_id = json_object_get(v);
         json_object_object_del(msg, "id");
     }
-    int r = submit(q, CMD_RAW, name, msg, user_id, timeout_ms, cb, NULL, opaque, err);
+    int r = lv__qmp_submit(q, CMD_RAW, name, msg, user_id, timeout_ms, cb, NULL, opaque, err);
     free(name);
     return r;
 }
@@ -821,7 +498,7 @@ void lv_qmp_close(lv_qmp *q)
     q->released = true;
     if (q->state != QMP_DOWN) {
         q->down_by_owner = true;
-        qmp_down(q, LV_ERR_CANCELLED, 0, "the client was closed");
+        lv__qmp_down(q, LV_ERR_CANCELLED, 0, "the client was closed");
     }
     notify_down(q);
     if (q->handles_closed && q->notify_depth == 0)
@@ -841,12 +518,12 @@ int lv_qmp_cancel(lv_qmp *q, int64_t id, lv_error *err)
     if (!c)
         return lv_error_set(err, LV_ERR_INVALID_ARG, "no QMP command %lld is waiting on %s",
                             (long long)id, qmp_path(q));
-    cmd_unlink(q, c);
+    lv__qmp_cmd_unlink(q, c);
     lv_error e;
     lv_error_set(&e, LV_ERR_CANCELLED, "QMP command '%s' was cancelled (QMP on %s)", c->name,
                  qmp_path(q));
     cmd_fail(q, c, &e);
-    cmd_free(c);
+    lv__qmp_cmd_free(c);
     return 0;
 }
 
