@@ -44,11 +44,11 @@ static void handle_closed(uv_handle_t *h)
         return;
     }
     char *out = lv_strbuf_steal(&p->text);
-    /* one line: the last non-empty line of stderr is what the tool said */
-    size_t n = strlen(out);
-    while (n && (out[n - 1] == '\n' || out[n - 1] == ' '))
-        out[--n] = '\0';
-    p->cb(p->opaque, (int)p->status, p->signal, out);
+    /* Errors are one line: the tool's first non-empty line says what went
+     * wrong (nft follows it with the offending line and a caret line). */
+    char *line = out + strspn(out, "\n\r \t");
+    line[strcspn(line, "\n\r")] = '\0';
+    p->cb(p->opaque, (int)p->status, p->signal, line);
     free(out);
     free(p->input);
     free(p);

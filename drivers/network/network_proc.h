@@ -5,8 +5,8 @@
 
 #include <uv.h>
 
-/* status: the exit code; signal: what ended it (0: none); errors: its
- * stderr, trailing new lines removed (borrowed for the call). */
+/* status: the exit code; signal: what ended it (0: none); errors: the first
+ * non-empty line of its stderr, "" when none (borrowed for the call). */
 typedef void (*lv__net_proc_cb)(void *opaque, int status, int signal, const char *errors);
 
 /* Runs argv[0] (a full path) with input on stdin (NULL: none). Returns a

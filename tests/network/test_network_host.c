@@ -552,6 +552,17 @@ static void test_refused_starts(void **state)
     setenv("LUVIRT_NFT", "/bin/false", 1);
     assert_fails(op(lv_net_start, c, u, 0), LV_ERR_OPERATION_FAILED, "nft -f failed (exit 1)");
     assert_same(&before, "after nft failed");
+    /* the tool's first line of stderr, as one line */
+    char script[600];
+    snprintf(script, sizeof(script), "%s/nft-fails", root);
+    const char *text = "#!/bin/sh\necho >&2\necho 'nft.conf:3:1: Error: no such table' >&2\n"
+                       "echo '  table x' >&2\necho '  ^^^^^' >&2\nexit 1\n";
+    assert_int_equal(lv_file_write_atomic(script, text, strlen(text), 0755, NULL), 0);
+    setenv("LUVIRT_NFT", script, 1);
+    assert_fails(op(lv_net_start, c, u, 0), LV_ERR_OPERATION_FAILED,
+                 "nft -f failed (exit 1): nft.conf:3:1: Error: no such table");
+    assert_null(strchr(last_err.message, '\n'));
+    assert_same(&before, "after nft failed with a message");
     unsetenv("LUVIRT_NFT");
     setenv("LUVIRT_DNSMASQ", "/bin/false", 1);
     assert_fails(op(lv_net_start, c, u, 0), LV_ERR_OPERATION_FAILED, "dnsmasq failed (exit 1)");
