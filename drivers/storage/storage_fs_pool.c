@@ -87,14 +87,6 @@ static int mounted_source(const lv__fs_pool *p, char **source, lv_error *err)
     return found;
 }
 
-int lv__fs_is_mounted(const lv__fs_pool *p, lv_error *err)
-{
-    char *source = NULL;
-    int rc = mounted_source(p, &source, err);
-    free(source);
-    return rc;
-}
-
 /* Whether source (from mountinfo) is the pool's device: the same node, or a
  * loop device backed by the pool's image file. */
 static bool source_is_device(const char *source, const lv__fs_pool *p)
@@ -119,6 +111,16 @@ static bool source_is_device(const char *source, const lv__fs_pool *p)
     free(backing);
     free(sys);
     return same;
+}
+
+int lv__fs_is_mounted(const lv__fs_pool *p, lv_error *err)
+{
+    char *source = NULL;
+    int rc = mounted_source(p, &source, err);
+    if (rc > 0 && !source_is_device(source, p))
+        rc = 0;
+    free(source);
+    return rc;
 }
 
 /* ---- build -------------------------------------------------------------- */
@@ -251,9 +253,8 @@ void lv__fs_stop(uv_loop_t *loop, const lv__fs_pool *p, lv_done_cb cb, void *opa
 {
     lv_error err;
     lv_error_clear(&err);
-    char *source = NULL;
-    int mounted = mounted_source(p, &source, &err);
-    free(source);
+    /* only the pool's own mount: whatever else sits on the target is not ours */
+    int mounted = lv__fs_is_mounted(p, &err);
     if (mounted <= 0) {
         cb(opaque, mounted < 0 ? &err : NULL);
         return;

@@ -31,11 +31,13 @@ void lv__fs_build(uv_loop_t *loop, const lv__fs_pool *p, unsigned flags, lv_done
  * something else is mounted; a target already mounted from this device is
  * taken as started. */
 void lv__fs_start(uv_loop_t *loop, const lv__fs_pool *p, lv_done_cb cb, void *opaque);
-/* pool-destroy: unmounts the target (nothing to do when it is not mounted). */
+/* pool-destroy: unmounts the target (nothing to do when the pool's device is
+ * not mounted there; another mount on the target is left alone). */
 void lv__fs_stop(uv_loop_t *loop, const lv__fs_pool *p, lv_done_cb cb, void *opaque);
-/* 1 when the target is mounted (from anything), 0 when not, -1 on error:
- * refresh and the pool's state check with it. Synchronous (reads
- * /proc/self/mountinfo). */
+/* 1 when the pool's device is mounted on the target (an image file: through
+ * a loop device backed by it), 0 when not (also when something else is
+ * mounted there), -1 on error: refresh and the pool's state check with it.
+ * Synchronous (reads /proc/self/mountinfo). */
 int lv__fs_is_mounted(const lv__fs_pool *p, lv_error *err);
 /* The checks pool-define makes: the format is known, device and target are
  * absolute paths. */

@@ -168,6 +168,16 @@ static void test_fs(void **state)
     lv__fs_stop(&loop, &p, on_done, NULL); /* not mounted: nothing to do */
     assert_null(wait_done());
 
+    /* something else mounted on the target: start refuses, stop leaves it */
+    assert_int_equal(SH("mount", "-t", "tmpfs", "-o", "size=1m", "lvtest", target), 0);
+    lv__fs_start(&loop, &p, on_done, NULL);
+    assert_non_null(strstr(wait_done(), "is already a mount point (of lvtest)"));
+    assert_int_equal(lv__fs_is_mounted(&p, NULL), 0);
+    lv__fs_stop(&loop, &p, on_done, NULL);
+    assert_null(wait_done());
+    assert_true(mounted(target));
+    assert_int_equal(SH("umount", target), 0);
+
     /* the target vanished */
     assert_int_equal(rmdir(target), 0);
     lv__fs_start(&loop, &p, on_done, NULL);
