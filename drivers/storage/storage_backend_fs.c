@@ -138,6 +138,18 @@ static void fs_delete(lv__storage_pool *pool, unsigned flags, lv_done_cb cb, voi
 
 /* ---- volumes: the dir backend's, on the mounted directory ---------------- */
 
+static void fs_vol_info(lv__storage_pool *pool, const char *name, lv_vol_def *vol, lv_done_cb cb,
+                        void *opaque)
+{
+    lv_error err;
+    lv_error_clear(&err);
+    if (fs_mounted(pool, &err) < 0) {
+        cb(opaque, &err);
+        return;
+    }
+    lv__storage_dir_vol_info(pool, name, vol, cb, opaque);
+}
+
 static char *fs_vol_path(const lv__storage_pool *pool, const char *name)
 {
     return lv__storage_dir_vol_path(pool, name);
@@ -179,6 +191,7 @@ const lv__storage_backend lv__storage_backend_fs = {
     .stop = fs_stop,
     .delete = fs_delete,
     .refresh = fs_refresh,
+    .vol_info = fs_vol_info,
     .vol_path = fs_vol_path,
     .vol_create = fs_vol_create,
     .vol_create_from = fs_vol_create_from,

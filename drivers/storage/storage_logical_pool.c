@@ -121,9 +121,53 @@ void lv__logical_start(uv_loop_t *loop, const lv__logical_pool *p, lv_done_cb cb
     run_one(loop, p, lv__lvm_vgchange_argv(p->vg, true), cb, opaque);
 }
 
+typedef struct stop_call {
+    lv__logical_pool *pool; /* name and vg owned */
+    lv_done_cb cb;
+    void *opaque;
+} stop_call;
+
+static void stop_done(void *opaque, const lv_error *err)
+{
+    stop_call *s = opaque;
+    s->cb(s->opaque, err);
+    free((char *)s->pool->name);
+    free((char *)s->pool->vg);
+    free(s->pool);
+    free(s);
+}
+
+/* A VG that is gone has nothing left to deactivate: the pool can still stop. */
+static int check_deactivated(void *ctx, char *const *argv, const lv__storage_tool_result *res,
+                             lv_error *err)
+{
+    const lv__logical_pool *p = ctx;
+    char *gone = lv_asprintf("Volume group \"%s\" not found", p->vg);
+    bool vanished = strstr(res->errout, gone) != NULL;
+    free(gone);
+    if (res->status == 0 || vanished)
+        return 0;
+    char *what = pool_what(p);
+    lv__storage_tool_error(err, LV_ERR_OPERATION_FAILED, res, argv, what);
+    free(what);
+    return -1;
+}
+
 void lv__logical_stop(uv_loop_t *loop, const lv__logical_pool *p, lv_done_cb cb, void *opaque)
 {
-    run_one(loop, p, lv__lvm_vgchange_argv(p->vg, false), cb, opaque);
+    char *what = pool_what(p);
+    /* the check runs later, when the caller's p may be gone: a copy */
+    lv__logical_pool *copy = LV_NEW(lv__logical_pool);
+    copy->name = lv_strdup(p->name);
+    copy->vg = lv_strdup(p->vg);
+    stop_call *s = LV_NEW(stop_call);
+    s->pool = copy;
+    s->cb = cb;
+    s->opaque = opaque;
+    lv__storage_chain *ch = lv__storage_chain_new(loop, what, copy, stop_done, s);
+    free(what);
+    lv__storage_chain_add(ch, lv__lvm_vgchange_argv(p->vg, false), check_deactivated, NULL);
+    lv__storage_chain_run(ch);
 }
 
 void lv__logical_delete(uv_loop_t *loop, const lv__logical_pool *p, lv_done_cb cb, void *opaque)

@@ -312,6 +312,8 @@ static void test_logical(void **state)
     /* a VG that is not there */
     lv__logical_start(&loop, &p, on_done, NULL);
     assert_non_null(strstr(wait_done(), "pool 'lvp': vgchange failed: Volume group"));
+    lv__logical_stop(&loop, &p, on_done, NULL); /* nothing left to deactivate: stopped */
+    assert_null(wait_done());
 }
 
 /* ---- setup ------------------------------------------------------------------- */
