@@ -227,7 +227,6 @@ class Bench:
         self.args, self.work, self.ns = args, work, ns
         self.uri = "qemu:///embed?root=%s" % os.path.join(work, "lv")
         self.lv_env = bench.luvirt_env(luvirt)
-        self.lv_env["LUVIRT_MONITOR_EXE"] = luvirt
         self.luvirt = luvirt
         self.libvirt = Libvirt(work, virsh, ns)
         self.r = {}

@@ -34,6 +34,7 @@ Skipped (77), with the reason, without root, ip netns, /dev/net/tun, dnsmasq,
 nft, qemu-system-x86_64, the test guest, or (network) the net-* commands.
 """
 
+import difflib
 import json
 import os
 import re
@@ -241,9 +242,18 @@ def snapshot(ns, network_run):
         # the kernel's counters and the link's own carrier state are not what we compare
         return [{k: v for k, v in link.items() if k not in ("stats64",)}
                 for link in json.loads(ns.out("ip", "-j", "link"))]
+    def addrs():
+        return json.loads(ns.out("ip", "-j", "addr"))
+
+    def settled():
+        # a bridge that just got carrier has a link-local IPv6 address in
+        # duplicate address detection for a moment ("tentative"): wait it out
+        return not any(a.get("tentative") for link in addrs()
+                       for a in link.get("addr_info", []))
+    wait_for("the namespace's IPv6 addresses past DAD", settled)
     return {
         "links": links(),
-        "addrs": json.loads(ns.out("ip", "-j", "addr")),
+        "addrs": addrs(),
         "routes": json.loads(ns.out("ip", "-j", "route")),
         "ruleset": json.loads(ns.out("nft", "-j", "list", "ruleset")),
         "pids": ns.pids(),
@@ -263,9 +273,10 @@ def wait_for(what, pred, timeout=60):
 def compare(before, after, what):
     for key in before:
         if before[key] != after[key]:
-            raise Failure(f"{what}: the namespace's {key} differ\nbefore: "
-                          f"{json.dumps(before[key], indent=1)}\nafter: "
-                          f"{json.dumps(after[key], indent=1)}")
+            diff = difflib.unified_diff(json.dumps(before[key], indent=1).splitlines(),
+                                        json.dumps(after[key], indent=1).splitlines(),
+                                        "before", "after", lineterm="")
+            raise Failure(f"{what}: the namespace's {key} differ:\n" + "\n".join(diff))
 
 
 def link_of(ns, name):
