@@ -3,9 +3,9 @@ local netutil = require "luvirt.netutil"
 return netutil.action {
     name = "net-autostart",
     summary = "autostart a network",
-    description = "Configure a network to be started automatically (at the first use of its "
-        .. "scope after the host boots); --disable unmarks it. Only a persistent network "
-        .. "can be autostarted.",
+    description = "Mark a persistent network to be started automatically, as libvirt records "
+        .. "it (net-list --autostart and net-info show the mark); --disable unmarks it. luvirt "
+        .. "has no daemon: a marked network is not yet started by itself at boot.",
     options = {
         { name = "disable", type = "bool", help = "disable autostarting" },
     },

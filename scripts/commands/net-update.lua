@@ -12,13 +12,13 @@ return {
     summary = "update parts of an existing network's configuration",
     description = "Add, delete or modify one element of a network's definition without "
         .. "redefining it. luvirt supports the section ip-dhcp-host (a static DHCP host, "
-        .. "`<host mac='52:54:00:00:00:01' name='web' ip='192.168.122.10'/>`, matched by MAC "
-        .. "or name for delete and modify); other sections are refused, naming them. XML is "
+        .. "`<host mac='52:54:00:00:00:01' name='web' ip='192.168.122.10'/>`, found by its MAC, "
+        .. "or by its name when it has none; delete needs the whole element, ip included); "
+        .. "other sections are refused, naming them. XML is "
         .. "the element itself when it starts with '<', else a file holding it. --config "
         .. "changes the persistent definition, --live the running network (dnsmasq rereads "
         .. "its hosts), both both; --current (the default) the running network when active, "
-        .. "else the definition. --parent-index picks the <ip> element (default: the one "
-        .. "with a DHCP range).",
+        .. "else the definition. --parent-index picks the <ip> element (a network has one: 0).",
     options = {
         netutil.network_option(),
         { name = "command", type = "string", positional = true, required = true,
