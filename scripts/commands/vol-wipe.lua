@@ -4,9 +4,15 @@ return {
     name = "vol-wipe",
     group = "volume",
     summary = "wipe a vol",
-    description = "Overwrite a volume's data with zeroes (its size and format stay). A volume "
+    description = "Overwrite a volume's data with zeroes (its size and format stay; --algorithm "
+        .. "takes only zero, virsh's default). A volume "
         .. "used by a running domain is refused. A progress bar shows on a terminal.",
-    options = su.vol_options(),
+    options = (function()
+        local o = su.vol_options()
+        o[#o + 1] = { name = "algorithm", type = "string", choices = { "zero" },
+                      help = "perform selected wiping algorithm (only zero)" }
+        return o
+    end)(),
     run = function(ctx, opts)
         local vol = su.volume(ctx, opts.vol, opts.pool)
         local name = vol:name()

@@ -143,3 +143,7 @@ $ -r pool-define-as p dir --target /x
 --- stderr
 error: pool-define: the test driver has no storage pools
 --- exit 1
+$ vol-wipe v.img --pool images --algorithm dod
+--- stderr
+error: invalid value 'dod' for option --algorithm of command 'vol-wipe': expected one of zero
+--- exit 2
