@@ -58,9 +58,10 @@ static int build_disk(lv__qcmd *c, size_t i)
     snprintf(what, sizeof(what), "disk '%s'", d->target_dev);
     if (d->type && lv__qc_streq(d->type, "volume"))
         return lv__qc_fail(c,
-                           "%s: type='volume' needs the storage driver (give a file or block "
-                           "source)",
-                           what);
+                           "%s: volume '%s' of pool '%s' is resolved only when the domain "
+                           "starts (give a file or block source here)",
+                           what, d->source_volume ? d->source_volume : "",
+                           d->source_pool ? d->source_pool : "");
     path = d->type && lv__qc_streq(d->type, "block") ? d->source_dev : d->source_file;
     if (!path && !cdrom)
         return lv__qc_fail(c, "%s: no source", what);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "storage/storage_driver.h"
 #include "core/files.h"
 #include "qemu_command.h"
 #include "qemu_driver.h"
@@ -266,6 +267,9 @@ static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *
                      def->name, strlen(qmp) >= 108 ? qmp : console);
         goto fail_free;
     }
+    /* <source pool volume> disks become the volume's file or device. */
+    if (lv_storage_resolve_disks(st->conn, live, &err) < 0)
+        goto fail_free;
     if (prepare_nets(st, live, &nic_fds, &nnic_fds, &net_fds, &npassed, &err) < 0)
         goto fail_free;
     launch.net_fds = net_fds;

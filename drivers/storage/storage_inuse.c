@@ -2,6 +2,7 @@
  * (asked through the domain entry points: a running domain's disks are in
  * its live XML), and the resolution of <source pool='P' volume='V'/> disks
  * at domain start. */
+#include "storage_driver.h"
 #include "storage_priv.h"
 
 #include <errno.h>
@@ -203,4 +204,38 @@ int lv_storage_resolve_volume(lv_conn *c, const char *pool, const char *volume, 
     }
     lv__pool_rec_clear(&rec);
     return rc;
+}
+
+int lv_storage_resolve_disks(lv_conn *c, lv_domain_def *def, lv_error *err)
+{
+    for (size_t i = 0; i < def->ndisks; i++) {
+        lv_disk_def *d = &def->disks[i];
+        if (!d->type || strcmp(d->type, "volume"))
+            continue;
+        char *path = NULL, *format = NULL;
+        lv_error sub;
+        if (lv_storage_resolve_volume(c, d->source_pool, d->source_volume, &path, &format,
+                                      &sub) < 0)
+            return lv_error_set(err, sub.code, "disk '%s': %s",
+                                d->target_dev ? d->target_dev : "", sub.message);
+        struct stat sb;
+        bool block = stat(path, &sb) == 0 && S_ISBLK(sb.st_mode);
+        free(d->type);
+        d->type = lv_strdup(block ? "block" : "file");
+        free(block ? d->source_dev : d->source_file);
+        if (block)
+            d->source_dev = path;
+        else
+            d->source_file = path;
+        free(d->source_pool);
+        free(d->source_volume);
+        free(d->source_mode);
+        d->source_pool = d->source_volume = d->source_mode = NULL;
+        /* The disk's own driver type wins: a probed format is only a guess. */
+        if (!d->driver_type)
+            d->driver_type = format;
+        else
+            free(format);
+    }
+    return 0;
 }
