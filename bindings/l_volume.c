@@ -222,7 +222,7 @@ static uint64_t opt_size(lua_State *L, int idx, const char *key)
     return v;
 }
 
-/* vol:upload(path, [{progress=fn, offset=, length=}]) and
+/* vol:upload(path, [{progress=fn, offset=, length=, sparse=}]) and
  * vol:download(path, [{progress=fn, offset=, length=, sparse=}]) */
 static int transfer(lua_State *L, transfer_op op, const char *const *allowed)
 {
@@ -244,7 +244,7 @@ static int transfer(lua_State *L, transfer_op op, const char *const *allowed)
 
 static int l_vol_upload(lua_State *L)
 {
-    static const char *const allowed[] = {"progress", "offset", "length", NULL};
+    static const char *const allowed[] = {"progress", "offset", "length", "sparse", NULL};
     return transfer(L, lv_vol_upload, allowed);
 }
 

@@ -351,6 +351,8 @@ $ -c 'qemu:///embed?root=@TMP@/root' vol-clone a.img c.img --pool p1
 Vol c.img cloned from a.img
 
 --- exit 0
+$ -c 'qemu:///embed?root=@TMP@/root' vol-upload c.img @TMP@/up.bin --pool p1 --sparse
+--- exit 0
 $ -c 'qemu:///embed?root=@TMP@/root' vol-upload c.img @TMP@/up.bin --pool p1
 --- exit 0
 $ -c 'qemu:///embed?root=@TMP@/root' vol-download c.img @TMP@/down.bin --pool p1 --length 256K

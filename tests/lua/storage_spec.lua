@@ -211,6 +211,45 @@ describe("storage in qemu:///embed", function()
         assert.equal("NO_VOLUME", code)
     end)
 
+    it("clones into another pool and another format", function()
+        local other = assert(conn:create_pool({ name = "other", type = "dir",
+                                                target = root .. "/other" }, { build = true }))
+        local vol = assert(pool:volume("a.img"))
+        local q = assert(vol:clone("a.qcow2", { pool = other, format = "qcow2" }))
+        local i = assert(q:info())
+        assert.equal("other", i.pool)
+        assert.equal("qcow2", i.format)
+        assert.equal(4 * MiB, i.capacity)
+        -- a download is the file as it is (qcow2 headers); converted back to
+        -- raw, the qcow2 copy gives the same bytes as the original
+        local a, b = root .. "/a.bin", root .. "/b.bin"
+        assert(q:download(b, { length = 4 }))
+        assert.equal("QFI\xfb", read_file(b))
+        local back = assert(q:clone("back.img", { format = "raw" }))
+        assert.equal("raw", back:info().format)
+        assert(vol:download(a, { length = 4096 }))
+        assert(back:download(b, { length = 4096 }))
+        assert.equal(read_file(a), read_file(b))
+        os.remove(a)
+        os.remove(b)
+        assert(back:delete())
+        assert(q:delete())
+        assert(other:destroy())
+    end)
+
+    it("uploads sparsely", function()
+        local vol = assert(pool:create_volume { name = "s.img", capacity = MiB, format = "raw" })
+        local src = root .. "/sparse-src.bin"
+        write_file(src, "head" .. string.rep("\0", 65536) .. "tail")
+        assert.is_true(vol:upload(src, { sparse = true }))
+        local dst = root .. "/sparse-dst.bin"
+        assert.is_true(vol:download(dst, { length = 65544 }))
+        assert.equal(read_file(src), read_file(dst))
+        os.remove(src)
+        os.remove(dst)
+        assert(vol:delete())
+    end)
+
     it("finds volumes added behind its back after a refresh", function()
         write_file(root .. "/spec-pool/outside.img", string.rep("\0", 65536))
         assert.is_true(pool:refresh())
