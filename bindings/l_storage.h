@@ -52,7 +52,8 @@ void lv__volume_ids(lua_State *L, int idx, const unsigned char **pool_uuid, cons
  * progress and its completion callback. Reports are coalesced: the Lua
  * function runs as a task (as event handlers do) with the latest (done,
  * total), one at a time; the last report still pending when the operation
- * ends is delivered before the call completes. */
+ * ends is delivered before the call completes, unless a delivery is still
+ * running (then it is dropped: the call does not wait on the function). */
 typedef struct lv_relay lv_relay;
 /* fn_idx: the progress function's stack index, or 0 for none. */
 lv_relay *lv__relay_new(lua_State *L, lv_call *call, int fn_idx);

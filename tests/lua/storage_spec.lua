@@ -182,6 +182,27 @@ describe("storage in qemu:///embed", function()
         os.remove(dst)
     end)
 
+    it("lets a progress function wait, and survives one that raises", function()
+        local vol = assert(pool:volume("a.img"))
+        local src = root .. "/wait.bin"
+        write_file(src, string.rep("w", 3 * MiB))
+        local calls, max_done = 0, 0
+        assert.is_true(vol:upload(src, { progress = function(done)
+            calls = calls + 1
+            if done > max_done then max_done = done end
+            luvirt.sleep(5) -- waits: later reports coalesce meanwhile
+        end }))
+        assert.truthy(calls >= 1)
+        assert.truthy(max_done <= 3 * MiB)
+        local raised = 0
+        assert.is_true(vol:upload(src, { progress = function()
+            raised = raised + 1
+            error("progress function failure (expected by the test)")
+        end }))
+        assert.equal(1, raised) -- not called again after it raised
+        os.remove(src)
+    end)
+
     it("clones with progress, wipes and resizes", function()
         local vol = assert(pool:volume("a.img"))
         local seen = 0
