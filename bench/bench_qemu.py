@@ -183,6 +183,17 @@ def proc_pss(pid):
     return 0
 
 
+def monitor_kind(pid):
+    """'`PATH` (linked statically)' or '(dynamically)' for a running monitor process."""
+    try:
+        exe = os.readlink("/proc/%d/exe" % pid)
+        with open("/proc/%d/maps" % pid) as f:
+            dynamic = any("/libc.so" in line for line in f)
+    except OSError:
+        return "unknown"
+    return "`%s` (linked %s)" % (exe, "dynamically" if dynamic else "statically")
+
+
 def reset_hwm(pid):
     """Resets a process's peak RSS (VmHWM) to its current RSS (Linux >= 4.0)."""
     with open("/proc/%d/clear_refs" % pid, "w") as f:
@@ -477,6 +488,7 @@ class Bench:
         self.libvirt = Libvirt(work, virsh)
         self.names = ["%s%03d" % (PREFIX, i) for i in range(1, args.defined + 1)]
         self.group = self.names[:args.guests]   # (b), (c)
+        self.monitor = "unknown"  # which monitor binary ran, for the report
         self.one = self.names[args.guests]       # (a), (d) (not among the 8)
         self.script = os.path.join(work, "start-all.lua")
         with open(self.script, "w") as f:
@@ -684,6 +696,7 @@ class Bench:
             if "VmHWM" not in s:
                 raise Failure("luvirt monitor of %s (pid %d) is gone" % (n, pid))
             mons.append(pid)
+            self.monitor = monitor_kind(pid)
             mon_hwm += s["VmHWM"]
             mon_pss += proc_pss(pid)
         self.add("lv.shell_rss", rss)
@@ -868,8 +881,9 @@ def render(r, args, info):
             info["date"], args.runs, args.group_runs, args.list_runs),
         "",
         "- Machine: %s" % info["machine"],
-        "- luvirt: %s (%s, `%s`, %s), `qemu:///embed?root=/tmp/...`" % (
-            info["luvirt_version"], info["commit"], info["luvirt_path"], info["build"]),
+        "- luvirt: %s (%s, `%s`, %s), `qemu:///embed?root=/tmp/...`; per-guest monitor %s" % (
+            info["luvirt_version"], info["commit"], info["luvirt_path"], info["build"],
+            info.get("monitor", "unknown")),
         "- libvirt: %s, `virsh -c qemu:///system`; libvirtd and virtlogd in the foreground "
         "under `tini -s`, qemu.conf `security_driver = \"none\"`, `user = group = \"root\"`"
         % info["libvirt_version"],
@@ -1031,6 +1045,7 @@ def main():
         "libvirt_version": bench.command_version(["libvirtd", "--version"], os.environ),
         "qemu_version": bench.command_version([args.emulator, "--version"], os.environ),
         "guest": guest,
+        "monitor": b.monitor,
     }
     if args.json:
         with open(args.json, "w") as f:
