@@ -6,7 +6,7 @@
 # pins those layouts; tests/lua/storage_spec.lua checks the numbers).
 # Files the cases need, written by Lua: a pool XML with a fixed UUID, 256 KiB
 # of data to upload, 4 MiB more than a 4 MiB volume holds.
-$ -e "lua local f = assert(io.open('@TMP@/p1.xml', 'w')) f:write(\"<pool type='dir'>\\n  <name>p1</name>\\n  <uuid>0f6e2a52-6b8e-4b7e-9d59-3a1c1f1e0001</uuid>\\n  <target>\\n    <path>@TMP@/p1</path>\\n  </target>\\n</pool>\\n\") f:close() f = assert(io.open('@TMP@/p2.xml', 'w')) f:write(\"<pool type='dir'><name>p2</name><uuid>0f6e2a52-6b8e-4b7e-9d59-3a1c1f1e0002</uuid><target><path>@TMP@/p2</path></target></pool>\") f:close() local u = assert(io.open('@TMP@/up.bin', 'wb')) for i = 0, 1023 do u:write(string.rep(string.char(i % 251), 256)) end u:close() local b = assert(io.open('@TMP@/big.bin', 'wb')) b:write(string.rep('x', 5 * 1024 * 1024)) b:close()"
+$ -e "lua local f = assert(io.open('@TMP@/p1.xml', 'w')) f:write(\"<pool type='dir'>\\n  <name>p1</name>\\n  <uuid>0f6e2a52-6b8e-4b7e-9d59-3a1c1f1e0001</uuid>\\n  <target>\\n    <path>@TMP@/p1</path>\\n  </target>\\n</pool>\\n\") f:close() f = assert(io.open('@TMP@/p2.xml', 'w')) f:write(\"<pool type='dir'><name>p2</name><uuid>0f6e2a52-6b8e-4b7e-9d59-3a1c1f1e0002</uuid><target><path>@TMP@/p2</path></target></pool>\") f:close() f = assert(io.open('@TMP@/p6.xml', 'w')) f:write(\"<pool type='dir'><name>p6</name><uuid>0f6e2a52-6b8e-4b7e-9d59-3a1c1f1e0006</uuid><target><path>@TMP@/p6</path></target></pool>\") f:close() local u = assert(io.open('@TMP@/up.bin', 'wb')) for i = 0, 1023 do u:write(string.rep(string.char(i % 251), 256)) end u:close() local b = assert(io.open('@TMP@/big.bin', 'wb')) b:write(string.rep('x', 5 * 1024 * 1024)) b:close()"
 --- exit 0
 # defining, looking up, starting
 $ -c 'qemu:///embed?root=@TMP@/root' pool-define @TMP@/p1.xml
@@ -97,8 +97,17 @@ $ -c 'qemu:///embed?root=@TMP@/root' pool-create-as p3 dir --target @TMP@/p3 --b
 Pool p3 created
 
 --- exit 0
+$ -c 'qemu:///embed?root=@TMP@/root' --json pool-create @TMP@/p6.xml --build
+{
+  "file": "@TMP@/p6.xml",
+  "message": "Pool p6 created from @TMP@/p6.xml",
+  "pool": "p6",
+  "uuid": "0f6e2a52-6b8e-4b7e-9d59-3a1c1f1e0006"
+}
+--- exit 0
 $ -c 'qemu:///embed?root=@TMP@/root' pool-list --all --transient --name
 p3
+p6
 
 --- exit 0
 $ -c 'qemu:///embed?root=@TMP@/root' pool-list --all --persistent --name
@@ -205,6 +214,7 @@ p1
 p2
 p3
 p5
+p6
 
 --- exit 0
 # volumes
@@ -511,6 +521,10 @@ $ -c 'qemu:///embed?root=@TMP@/root' pool-destroy p1
 Pool p1 destroyed
 
 --- exit 0
+$ -c 'qemu:///embed?root=@TMP@/root' pool-destroy p6
+Pool p6 destroyed
+
+--- exit 0
 $ -c 'qemu:///embed?root=@TMP@/root' pool-destroy p3
 Pool p3 destroyed
 
@@ -561,6 +575,6 @@ default
 
 --- exit 0
 # the scratch folder goes
-$ -e "= luvirt.run_interactive { 'rm', '-rf', '@TMP@/root', '@TMP@/p1', '@TMP@/p2', '@TMP@/p2x', '@TMP@/p3', '@TMP@/p1.xml', '@TMP@/p2.xml', '@TMP@/up.bin', '@TMP@/big.bin', '@TMP@/down.bin', '@TMP@/sparse.bin' }"
+$ -e "= luvirt.run_interactive { 'rm', '-rf', '@TMP@/root', '@TMP@/p1', '@TMP@/p2', '@TMP@/p2x', '@TMP@/p3', '@TMP@/p6.xml', '@TMP@/p6', '@TMP@/p1.xml', '@TMP@/p2.xml', '@TMP@/up.bin', '@TMP@/big.bin', '@TMP@/down.bin', '@TMP@/sparse.bin' }"
 0
 --- exit 0

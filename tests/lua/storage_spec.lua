@@ -50,11 +50,15 @@ describe("storage in qemu:///embed", function()
     end)
 
     teardown(function()
+        -- whatever a failed test left: the scratch root goes in any case
         if conn then
-            for _, p in ipairs(conn:pools() or {}) do
-                if p:info().active then p:destroy() end
-                p:undefine()
-            end
+            pcall(function()
+                for _, p in ipairs(conn:pools() or {}) do
+                    local info = p:info()
+                    if info and info.active then p:destroy() end
+                    if info and info.persistent then p:undefine() end
+                end
+            end)
             conn:close()
         end
         luvirt.run_interactive { "rm", "-rf", root }
