@@ -56,7 +56,7 @@ class Luvirt:
         self.env = {k: v for k, v in os.environ.items()
                     if not k.startswith("LUVIRT_") or k == "LUVIRT_GUEST_TIMEOUT"}
         self.env["LUVIRT_DATADIR"] = os.path.join(srcdir, "scripts")
-        self.env["LUVIRT_MONITOR_EXE"] = exe
+        self.env["LUVIRT_MONITOR_EXE"] = os.path.join(os.path.dirname(exe), "luvirt-monitor")
 
     def argv(self, *args):
         return [self.exe, "-c", self.uri, *args]
