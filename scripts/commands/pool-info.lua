@@ -7,13 +7,21 @@ return {
     group = "pool",
     summary = "storage pool information",
     description = "Print a pool's state and, when it is active, its capacity, allocation and "
-        .. "available space (from the file system or volume group under it).",
-    options = { su.pool_option() },
+        .. "available space (from the file system or volume group under it); --bytes prints "
+        .. "them in bytes.",
+    options = {
+        su.pool_option(),
+        { name = "bytes", type = "bool", help = "return pool info in bytes" },
+    },
     run = function(ctx, opts)
         local pool = su.pool(ctx, opts.pool)
         return ctx:check(pool:info())
     end,
-    render = function(i)
+    render = function(i, _, opts)
+        local function size(n)
+            if opts and opts.bytes then return ("%d"):format(n) end
+            return su.capacity(n)
+        end
         local rows = {
             { "Name", i.name },
             { "UUID", i.uuid },
@@ -22,9 +30,9 @@ return {
             { "Autostart", util.yesno(i.autostart) },
         }
         if i.active then
-            rows[#rows + 1] = { "Capacity", su.capacity(i.capacity) }
-            rows[#rows + 1] = { "Allocation", su.capacity(i.allocation) }
-            rows[#rows + 1] = { "Available", su.capacity(i.available) }
+            rows[#rows + 1] = { "Capacity", size(i.capacity) }
+            rows[#rows + 1] = { "Allocation", size(i.allocation) }
+            rows[#rows + 1] = { "Available", size(i.available) }
         end
         return format.fields(rows)
     end,

@@ -45,7 +45,12 @@ return {
             local path, fmt = opts["backing-vol"], opts["backing-vol-format"]
             if pool then
                 -- as virsh: a name in this pool, else a key or path anywhere
-                local bvol = pool:volume(path) or su.volume(ctx, path)
+                local bvol = pool:volume(path) or ctx.conn:volume_by_key(path)
+                    or ctx.conn:volume_by_path(path)
+                if not bvol then
+                    ctx:fail(("backing volume '%s' not found: neither a volume of pool '%s' "
+                        .. "nor a volume key or path"):format(path, pool:name()), "NO_VOLUME")
+                end
                 local bi = ctx:check(bvol:info())
                 path = bi.path
                 fmt = fmt or bi.format

@@ -23,7 +23,7 @@ $ -c 'qemu:///embed?root=@TMP@/root' pool-list --all
 $ -c 'qemu:///embed?root=@TMP@/root' -e "= conn:pool('default'):info().target"
 "@TMP@/root/images"
 --- exit 0
-$ -c 'qemu:///embed?root=@TMP@/root' pool-info p1
+$ -c 'qemu:///embed?root=@TMP@/root' pool-info p1 --bytes
 Name:           p1
 UUID:           0f6e2a52-6b8e-4b7e-9d59-3a1c1f1e0001
 State:          inactive
@@ -442,7 +442,7 @@ error: volume 'a.img' of pool 'p1' already exists
 --- exit 1
 $ -c 'qemu:///embed?root=@TMP@/root' vol-create-as p1 e.qcow2 1M --format qcow2 --backing-vol nosuch.img
 --- stderr
-error: failed to get vol 'nosuch.img', specifying --pool might help
+error: backing volume 'nosuch.img' not found: neither a volume of pool 'p1' nor a volume key or path
 --- exit 1
 $ -c 'qemu:///embed?root=@TMP@/root' vol-create p1 @DATA@/storage/vol-bad.xml
 --- stderr

@@ -25,6 +25,10 @@ describe("pool-info", function()
             .. "Allocation:     40.00 GiB\n"
             .. "Available:      60.00 GiB\n\n", render(pool_active))
     end)
+    it("prints bytes with --bytes", function()
+        assert.matches("Capacity:       107374182400\nAllocation:     42949672960\n"
+            .. "Available:      64424509440\n", render(pool_active, nil, { bytes = true }), 1, true)
+    end)
     it("prints no sizes for an inactive pool", function()
         assert.not_matches("Capacity", render(pool_inactive))
     end)
