@@ -7,6 +7,7 @@
 #include "storage_backend_dir.h"
 
 #include <dirent.h>
+#include <inttypes.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +16,8 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "core/alloc.h"
 #include "core/files.h"
@@ -129,10 +132,17 @@ static void dir_delete(lv__storage_pool *pool, unsigned flags, lv_done_cb cb, vo
 
 #define INFO_PARALLEL 4
 
+/* What qemu-img said about each file at the last refresh, kept in
+ * RUN/POOL.info.json as {"NAME": {"stat": "...", "info": {...}}}: a file
+ * whose inode, size, mtime and ctime are unchanged is not asked again, so
+ * listing a pool of many images spawns qemu-img only for those that changed.
+ * A missing or damaged cache only costs the qemu-img runs. */
 typedef struct refresh_job {
     lv__storage_pool *pool;
     lv__vol_defs *vols;
     size_t next, running;
+    char *cache_path;
+    json_object *cache, *fresh;
     lv_done_cb cb;
     void *opaque;
 } refresh_job;
@@ -140,6 +150,7 @@ typedef struct refresh_job {
 typedef struct info_call {
     refresh_job *job;
     size_t index;
+    char *stat_key;
     char **argv;
 } info_call;
 
@@ -160,6 +171,26 @@ static void apply_info(lv_vol_def *vol, const char *json)
         vol->capacity.bytes = vol->physical.bytes;
 }
 
+static char *stat_key(const char *path)
+{
+    struct stat sb;
+    if (lstat(path, &sb) < 0)
+        return NULL;
+    return lv_asprintf("%ju:%ju:%jd.%09ld:%jd.%09ld", (uintmax_t)sb.st_ino,
+                       (uintmax_t)sb.st_size, (intmax_t)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec,
+                       (intmax_t)sb.st_ctim.tv_sec, sb.st_ctim.tv_nsec);
+}
+
+static void remember(refresh_job *job, const char *name, const char *key, json_object *info)
+{
+    if (!key || !info)
+        return;
+    json_object *entry = json_object_new_object();
+    json_object_object_add(entry, "stat", json_object_new_string(key));
+    json_object_object_add(entry, "info", json_object_get(info));
+    json_object_object_add(job->fresh, name, entry);
+}
+
 static void info_done(void *opaque, const lv__storage_tool_result *res)
 {
     info_call *call = opaque;
@@ -167,27 +198,61 @@ static void info_done(void *opaque, const lv__storage_tool_result *res)
     lv_vol_def *vol = &job->vols->items[call->index];
     /* An image qemu-img cannot read stays listed, its format unknown and its
      * capacity the file's size. */
-    if (res->status == 0)
+    if (res->status == 0) {
         apply_info(vol, res->out);
+        json_object *info = json_tokener_parse(res->out);
+        remember(job, vol->name, call->stat_key, info);
+        json_object_put(info);
+    }
     lv__storage_argv_free(call->argv);
+    free(call->stat_key);
     free(call);
     job->running--;
     refresh_next(job);
 }
 
+/* The cached answer for vol when its file has not changed. */
+static bool from_cache(refresh_job *job, lv_vol_def *vol, const char *key)
+{
+    json_object *entry, *k, *info;
+    if (!job->cache || !key || !json_object_object_get_ex(job->cache, vol->name, &entry) ||
+        !json_object_object_get_ex(entry, "stat", &k) ||
+        !json_object_object_get_ex(entry, "info", &info) ||
+        strcmp(json_object_get_string(k), key))
+        return false;
+    apply_info(vol, json_object_to_json_string(info));
+    remember(job, vol->name, key, info);
+    return true;
+}
+
 static void refresh_next(refresh_job *job)
 {
     while (job->running < INFO_PARALLEL && job->next < job->vols->count) {
+        size_t index = job->next++;
+        lv_vol_def *vol = &job->vols->items[index];
+        char *key = stat_key(vol->target_path);
+        if (from_cache(job, vol, key)) {
+            free(key);
+            continue;
+        }
         info_call *call = LV_NEW(info_call);
         call->job = job;
-        call->index = job->next++;
-        call->argv = lv__qemu_img_info_argv(job->vols->items[call->index].target_path, NULL);
+        call->index = index;
+        call->stat_key = key;
+        call->argv = lv__qemu_img_info_argv(vol->target_path, NULL);
         job->running++;
         lv__storage_tool_run(job->pool->conn->loop, call->argv, info_done, call);
     }
     if (job->running == 0 && job->next == job->vols->count) {
+        if (job->cache_path) {
+            const char *text = json_object_to_json_string_ext(job->fresh, JSON_C_TO_STRING_PLAIN);
+            lv_file_write_atomic(job->cache_path, text, strlen(text), 0600, NULL);
+        }
         lv_done_cb cb = job->cb;
         void *opaque = job->opaque;
+        json_object_put(job->cache);
+        json_object_put(job->fresh);
+        free(job->cache_path);
         free(job);
         cb(opaque, NULL);
     }
@@ -252,6 +317,21 @@ void lv__storage_dir_refresh(lv__storage_pool *pool, lv__vol_defs *vols, lv_done
     refresh_job *job = LV_NEW(refresh_job);
     job->pool = pool;
     job->vols = vols;
+    job->fresh = json_object_new_object();
+    if (pool->conn && pool->conn->scope.storage_run) {
+        job->cache_path =
+            lv_asprintf("%s/%s.info.json", pool->conn->scope.storage_run, pool->def->name);
+        char *text = NULL;
+        size_t len;
+        if (lv_file_read_all(job->cache_path, &text, &len, NULL) == 0) {
+            job->cache = json_tokener_parse(text);
+            if (job->cache && !json_object_is_type(job->cache, json_type_object)) {
+                json_object_put(job->cache);
+                job->cache = NULL;
+            }
+        }
+        free(text);
+    }
     job->cb = cb;
     job->opaque = opaque;
     refresh_next(job);
@@ -319,6 +399,10 @@ typedef struct make_job {
     mode_t mode;
     lv_storage_perms perms;
     char **argv;
+    /* After a conversion: the larger capacity the new volume asked for, in
+     * the format it has (0: none). */
+    uint64_t grow_to;
+    const char *grow_format;
     lv_done_cb cb;
     void *opaque;
 } make_job;
@@ -346,6 +430,14 @@ static void make_ran(void *opaque, const lv__storage_run_result *res)
     if (res->status != 0) {
         lv__storage_run_error(&err, LV_ERR_OPERATION_FAILED, res, job->argv, job->what);
         make_finish(job, &err);
+        return;
+    }
+    if (job->grow_to) {
+        uint64_t size = job->grow_to;
+        job->grow_to = 0;
+        lv__storage_argv_free(job->argv);
+        job->argv = lv__qemu_img_resize_argv(job->tmp_path, job->grow_format, size, false, false);
+        lv__storage_run(job->pool->conn->loop, job->argv, NULL, NULL, 0, make_ran, job);
         return;
     }
     if (chmod(job->tmp_path, job->mode) < 0) {
@@ -435,6 +527,10 @@ void lv__storage_dir_vol_create_from(lv__storage_pool *pool, const lv_vol_def *v
         return;
     job->argv = lv__qemu_img_convert_argv(src->target_path, src->target_format, vol,
                                           job->tmp_path, flags, true);
+    if (vol->capacity.bytes > src->capacity.bytes) {
+        job->grow_to = vol->capacity.bytes;
+        job->grow_format = vol->target_format ? vol->target_format : "raw";
+    }
     make_start(job, progress, progress_opaque, src->capacity.bytes);
 }
 

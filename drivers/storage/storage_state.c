@@ -291,6 +291,10 @@ int lv__pool_remove_live(lv_conn *c, const char *name, lv_error *err)
     char *path = live_path(c, name);
     int rc = lv_file_remove(path, err);
     free(path);
+    /* What the dir backend remembers of the images (storage_backend_dir.c). */
+    path = lv_asprintf("%s/%s.info.json", c->scope.storage_run, name);
+    unlink(path);
+    free(path);
     return rc;
 }
 

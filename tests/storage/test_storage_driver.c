@@ -380,6 +380,33 @@ static void test_volumes(void **state)
     lv_vol_info_free(v);
     assert_fails(vol_resize(c, p, "a.img", 0, 0), LV_ERR_INVALID_ARG, "0");
 
+    /* Listings remember qemu-img's answers per unchanged file: an edited
+     * answer shows, and a changed file is asked again. */
+    assert_ok(vol_list(c, p, NULL));
+    char *cache = NULL;
+    size_t clen;
+    assert_int_equal(lv_file_read_all(path_in("run/storage/vols.info.json"), &cache, &clen, NULL),
+                     0);
+    char *at = strstr(cache, "\"virtual-size\":8388608");
+    assert_non_null(at);
+    memcpy(at, "\"virtual-size\":7388608", 22);
+    assert_int_equal(lv_file_write_atomic(path_in("run/storage/vols.info.json"), cache, clen,
+                                          0600, NULL),
+                     0);
+    free(cache);
+    assert_ok(vol_list(c, p, &list));
+    bool edited = false;
+    for (size_t i = 0; i < list->count; i++)
+        edited |= list->items[i].capacity == 7388608;
+    assert_true(edited);
+    lv_vol_list_free(list);
+    write_file("vols/manual.img", "hello, world", 12);
+    assert_ok(vol_list(c, p, &list));
+    for (size_t i = 0; i < list->count; i++)
+        if (!strcmp(list->items[i].name, "manual.img"))
+            assert_int_equal(list->items[i].capacity, 12);
+    lv_vol_list_free(list);
+
     /* Delete. */
     assert_ok(vol_delete(c, p, "manual.img"));
     assert_false(exists("vols/manual.img"));
@@ -543,6 +570,10 @@ static void test_transfers(void **state)
     assert_int_equal(len, size);
     assert_memory_equal(got, data, size);
     free(got);
+    memset(&r, 0, sizeof(r));
+    assert_ok(vol_create_from(c, p, new_vol("d5.qcow2", "4194304", "qcow2"), p, "d.img", 0, &r));
+    assert_int_equal(r.vol->capacity, 4194304); /* grown to what the XML asked */
+    lv_vol_info_free(r.vol);
     memset(&r, 0, sizeof(r));
     assert_fails(vol_create_from(c, p, new_vol("d4.img", "1", "raw"), p, "nope.img", 0, &r),
                  LV_ERR_NO_VOLUME, "'nope.img'");
