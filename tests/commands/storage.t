@@ -521,6 +521,34 @@ $ -c 'qemu:///embed?root=@TMP@/root' pool-destroy p1
 Pool p1 destroyed
 
 --- exit 0
+$ -c 'qemu:///embed?root=@TMP@/root' -e "vol-create-as p6 r.img 2M --allocation 2M --format raw; vol-list p6 --details"
+Vol r.img created
+
+ Name    Path                                  Type   Capacity   Allocation
+-----------------------------------------------------------------------------
+ r.img   @TMP@/p6/r.img   file   2.00 MiB   2.00 MiB
+
+--- exit 0
+$ -c 'qemu:///embed?root=@TMP@/root' --json vol-list p6
+[
+  {
+    "allocation": 2097152,
+    "capacity": 2097152,
+    "format": "raw",
+    "key": "@TMP@/p6/r.img",
+    "name": "r.img",
+    "path": "@TMP@/p6/r.img",
+    "physical": 2097152,
+    "pool": "p6",
+    "pool_uuid": "0f6e2a52-6b8e-4b7e-9d59-3a1c1f1e0006",
+    "type": "file"
+  }
+]
+--- exit 0
+$ -c 'qemu:///embed?root=@TMP@/root' vol-delete r.img --pool p6
+Vol r.img deleted
+
+--- exit 0
 $ -c 'qemu:///embed?root=@TMP@/root' pool-destroy p6
 Pool p6 destroyed
 
