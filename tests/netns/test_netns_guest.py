@@ -106,9 +106,22 @@ def guest_xml(guest_dir, name, interface, cmdline="console=ttyS0 quiet"):
 class Netns:
     """A network namespace of the test's own; remove() kills what runs in it."""
 
-    def __init__(self):
-        self.name = f"lvnetq{os.getpid()}"
-        self.made = False
+    PREFIX = "lvnetq"
+
+    def __init__(self, name=None):
+        self.name = name or f"{self.PREFIX}{os.getpid()}"
+        self.made = name is not None
+
+    @classmethod
+    def remove_stale(cls):
+        """Namespaces of earlier runs that were killed (a ctest timeout kills
+        without letting `finally` run): their test process is gone."""
+        p = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True)
+        for line in p.stdout.splitlines():
+            m = re.match(rf"({cls.PREFIX}(\d+))\b", line)
+            if m and not os.path.exists(f"/proc/{m.group(2)}"):
+                log(f"removing the namespace {m.group(1)} of a test run that is gone")
+                cls(m.group(1)).remove()
 
     def create(self):
         p = subprocess.run(["ip", "netns", "add", self.name], capture_output=True, text=True)
@@ -518,6 +531,7 @@ def main():
         if not os.access(os.path.join(guest_dir, f), os.R_OK):
             log(f"skipped: no test guest in {guest_dir} (tests/guest/build-guest makes it)")
             return SKIP
+    Netns.remove_stale()
     ns = Netns()
     why = ns.create()
     if why:
