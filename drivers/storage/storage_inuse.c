@@ -212,12 +212,29 @@ int lv_storage_resolve_disks(lv_conn *c, lv_domain_def *def, lv_error *err)
         lv_disk_def *d = &def->disks[i];
         if (!d->type || strcmp(d->type, "volume"))
             continue;
+        const char *dev = d->target_dev ? d->target_dev : "";
         char *path = NULL, *format = NULL;
         lv_error sub;
         if (lv_storage_resolve_volume(c, d->source_pool, d->source_volume, &path, &format,
                                       &sub) < 0)
-            return lv_error_set(err, sub.code, "disk '%s': %s",
-                                d->target_dev ? d->target_dev : "", sub.message);
+            return lv_error_set(err, sub.code, "disk '%s': %s", dev, sub.message);
+        /* The disk's own driver type wins. Without one, a format read from
+         * the image is not trusted (a guest can write a qcow2 header naming
+         * a host file as backing store into its raw disk): raw, as any disk
+         * without a type, and anything else is refused. */
+        if (!d->driver_type && strcmp(format, "raw")) {
+            lv_error_set(err, LV_ERR_CONFIG_UNSUPPORTED,
+                         "disk '%s': volume '%s' of pool '%s' holds a %s image: say <driver "
+                         "type='%s'/> (luvirt does not take a format from the image itself)",
+                         dev, d->source_volume, d->source_pool, format, format);
+            free(format);
+            free(path);
+            return -1;
+        }
+        if (!d->driver_type)
+            d->driver_type = format;
+        else
+            free(format);
         struct stat sb;
         bool block = stat(path, &sb) == 0 && S_ISBLK(sb.st_mode);
         free(d->type);
@@ -231,11 +248,6 @@ int lv_storage_resolve_disks(lv_conn *c, lv_domain_def *def, lv_error *err)
         free(d->source_volume);
         free(d->source_mode);
         d->source_pool = d->source_volume = d->source_mode = NULL;
-        /* The disk's own driver type wins: a probed format is only a guess. */
-        if (!d->driver_type)
-            d->driver_type = format;
-        else
-            free(format);
     }
     return 0;
 }

@@ -68,18 +68,24 @@ static int dom_active_count(lv_conn *c)
     return n;
 }
 
-static const char *guest_xml(const char *name, const char *pool, const char *volume)
+static const char *guest_xml_typed(const char *name, const char *pool, const char *volume,
+                                   const char *driver)
 {
     static char buf[4096];
     snprintf(buf, sizeof(buf),
              "<domain type='qemu'><name>%s</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>"
              "<os><type arch='x86_64'>hvm</type><kernel>%s</kernel><initrd>%s</initrd>"
              "<cmdline>console=ttyS0 quiet</cmdline></os>"
-             "<devices><disk type='volume' device='disk'><driver name='qemu'/>"
+             "<devices><disk type='volume' device='disk'><driver name='qemu'%s/>"
              "<source pool='%s' volume='%s'/><target dev='vda' bus='virtio'/></disk>"
              "<serial type='pty'><target port='0'/></serial></devices></domain>",
-             name, kernel, initrd, pool, volume);
+             name, kernel, initrd, driver, pool, volume);
     return buf;
+}
+
+static const char *guest_xml(const char *name, const char *pool, const char *volume)
+{
+    return guest_xml_typed(name, pool, volume, " type='qcow2'");
 }
 
 static void test_in_use(void **state)
@@ -101,7 +107,16 @@ static void test_in_use(void **state)
     assert_ok(vol_create(c, p, "<volume><name>free.img</name><capacity>1048576</capacity></volume>",
                          0, NULL));
 
+    /* Without <driver type>, a qcow2 image is not taken on its word. */
     unsigned char dom[LV_UUID_LEN];
+    int before = dom_active_count(c);
+    assert_ok(define_domain(c, guest_xml_typed("sg0", "default", "g.qcow2", ""), dom));
+    assert_fails(dom_op(lv_domain_start, c, dom, LV_START_PAUSED), LV_ERR_CONFIG_UNSUPPORTED,
+                 "disk 'vda': volume 'g.qcow2' of pool 'default' holds a qcow2 image: say "
+                 "<driver type='qcow2'/>");
+    assert_int_equal(dom_active_count(c), before);
+    assert_ok(dom_op(lv_domain_undefine, c, dom, 0));
+
     assert_ok(define_domain(c, guest_xml("sg1", "default", "g.qcow2"), dom));
     assert_ok(dom_op(lv_domain_start, c, dom, LV_START_PAUSED));
 
