@@ -1,5 +1,6 @@
 /* The pure translators of the network driver: a definition -> dnsmasq's
- * config, static hosts and DNS hosts files, and the nftables ruleset.
+ * config, static hosts and DNS hosts files, the ip commands of its bridge,
+ * and the nftables ruleset.
  * Golden-tested in tests/network (tests/data/network/NAME.*); nothing here
  * looks at the host. */
 #ifndef LV_NETWORK_GEN_H
@@ -23,6 +24,10 @@ char *lv__net_dnsmasq_conf(const lv_network_def *def, const lv__net_dnsmasq_path
 char *lv__net_dnsmasq_hostsfile(const lv_network_def *def);
 /* --addn-hosts: one "ip name..." line per DNS host. */
 char *lv__net_dnsmasq_addnhosts(const lv_network_def *def);
+
+/* The commands for `ip -batch -` that make def's bridge: create it with its
+ * MAC, MTU and STP settings, give it its address, bring it up. */
+char *lv__net_bridge_commands(const lv_network_def *def);
 
 /* The nftables table of def: "luvirt_" and the uuid's 32 hex digits. */
 void lv__net_nft_table(const lv_network_def *def, char out[40]);

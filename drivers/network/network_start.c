@@ -2,9 +2,10 @@
  * (an active network, a bridge name a host link has, a subnet another active
  * network or a host route covers, a missing tool), write the live definition
  * and the generated files, then build on the host step by step:
- *   ip link add BR type bridge ... ; ip addr add ... ; ip link set BR up ;
- *   IPv4 forwarding on (nat, route, open) ; nft -f RUN/NAME.nft ;
- *   dnsmasq --conf-file=RUN/NAME.dnsmasq.conf
+ *   IPv4 forwarding on (nat, route, open);
+ *   ip -batch - (link add BR type bridge..., addr add, link set up: see
+ *   lv__net_bridge_commands) and, at the same time, nft -f RUN/NAME.nft;
+ *   then dnsmasq --conf-file=RUN/NAME.dnsmasq.conf
  * Any failure tears down what was built (network_stop.c) before reporting. */
 #include <errno.h>
 #include <stdio.h>
@@ -28,8 +29,9 @@ typedef struct start_op {
     lv_network_def *def; /* what runs */
     bool persistent, autostart;
     char *ip, *nft, *dnsmasq; /* the tools' paths */
-    const char *step_label;
     int step;
+    int pending; /* tools of the current step still running */
+    bool failed; /* one of them failed: err says how */
     lv_error err;
     lv_done_cb done_cb;
     lv_net_cb net_cb;
@@ -234,35 +236,65 @@ static int write_files(start_op *op, lv_error *err)
 
 static void next_step(start_op *op);
 
+/* One tool run of a step; several may run at once (pending). */
+typedef struct step_call {
+    start_op *op;
+    const char *label;
+} step_call;
+
 static void step_done(void *opaque, int status, int signal, const char *errors)
 {
-    start_op *op = opaque;
-    if (status != 0 || signal != 0) {
+    step_call *call = opaque;
+    start_op *op = call->op;
+    if ((status != 0 || signal != 0) && !op->failed) {
+        op->failed = true;
         if (signal)
             lv_error_set(&op->err, LV_ERR_OPERATION_FAILED,
                          "cannot start network '%s': %s was killed by signal %d", op->def->name,
-                         op->step_label, signal);
+                         call->label, signal);
         else
             lv_error_set(&op->err, LV_ERR_OPERATION_FAILED,
                          "cannot start network '%s': %s failed (exit %d): %s", op->def->name,
-                         op->step_label, status, *errors ? errors : "no message");
-        fail_and_undo(op);
-        return;
+                         call->label, status, *errors ? errors : "no message");
     }
-    next_step(op);
+    free(call);
+    if (--op->pending > 0)
+        return;
+    if (op->failed)
+        fail_and_undo(op);
+    else
+        next_step(op);
 }
 
-static void run_step(start_op *op, const char *label, const char *const *argv)
+/* Starts one tool of the current step (op->pending counts them). */
+static void run_tool(start_op *op, const char *label, const char *const *argv, const char *input)
 {
-    op->step_label = label;
-    int rc = lv__net_proc_run(op->conn->loop, argv, NULL, step_done, op);
+    step_call *call = LV_NEW(step_call);
+    call->op = op;
+    call->label = label;
+    op->pending++;
+    int rc = lv__net_proc_run(op->conn->loop, argv, input, step_done, call);
     if (rc < 0) {
-        lv_error_set(&op->err, LV_ERR_OPERATION_FAILED,
-                     "cannot start network '%s': cannot run "
-                     "%s: %s",
-                     op->def->name, argv[0], uv_strerror(rc));
-        fail_and_undo(op);
+        op->pending--;
+        free(call);
+        if (!op->failed) {
+            op->failed = true;
+            lv_error_set(&op->err, LV_ERR_OPERATION_FAILED,
+                         "cannot start network '%s': cannot run %s: %s", op->def->name, argv[0],
+                         uv_strerror(rc));
+        }
     }
+}
+
+/* After starting a step's tools: when none could start, the step is over. */
+static void step_started(start_op *op)
+{
+    if (op->pending > 0)
+        return;
+    if (op->failed)
+        fail_and_undo(op);
+    else
+        next_step(op);
 }
 
 static int enable_forwarding(start_op *op)
@@ -279,8 +311,7 @@ static int enable_forwarding(start_op *op)
     if (!f || fputs("1\n", f) < 0 || fclose(f) != 0) {
         int e = errno;
         lv_error_set_errno(&op->err, e,
-                           "cannot start network '%s': cannot enable IPv4 "
-                           "forwarding in %s",
+                           "cannot start network '%s': cannot enable IPv4 forwarding in %s",
                            op->def->name, path);
         return -1;
     }
@@ -290,84 +321,43 @@ static int enable_forwarding(start_op *op)
 static void next_step(start_op *op)
 {
     const lv_network_def *def = op->def;
-    lv_ipv4_subnet s;
-    bool has_ip = lv_network_def_subnet(def, &s) == 1;
-    char buf[2][64];
     switch (op->step++) {
     case 0: {
-        /* one command: a bridge that exists has its address, MTU and STP set */
-        const char *argv[16] = {op->ip, "link", "add", "name", def->bridge_name};
-        size_t n = 5;
-        if (def->mac) {
-            argv[n++] = "address";
-            argv[n++] = def->mac;
-        }
-        if (def->mtu.set) {
-            snprintf(buf[0], sizeof(buf[0]), "%u", def->mtu.value);
-            argv[n++] = "mtu";
-            argv[n++] = buf[0];
-        }
-        snprintf(buf[1], sizeof(buf[1]), "%u", def->bridge_delay.value * 100); /* centiseconds */
-        argv[n++] = "type";
-        argv[n++] = "bridge";
-        argv[n++] = "stp_state";
-        argv[n++] = def->bridge_stp == LV_TRISTATE_NO ? "0" : "1";
-        argv[n++] = "forward_delay";
-        argv[n++] = buf[1];
-        run_step(op, "ip link add", argv);
-        return;
-    }
-    case 1:
-        if (has_ip) {
-            char addr[16], brd[16];
-            lv_ipv4_format(s.address, addr);
-            lv_ipv4_format(s.broadcast, brd);
-            snprintf(buf[0], sizeof(buf[0]), "%s/%u", addr, s.prefix);
-            snprintf(buf[1], sizeof(buf[1]), "%s", brd);
-            const char *argv[] = {op->ip, "addr",           "add", buf[0], "broadcast", buf[1],
-                                  "dev",  def->bridge_name, NULL};
-            run_step(op, "ip addr add", argv);
-            return;
-        }
-        next_step(op);
-        return;
-    case 2: {
-        const char *argv[] = {op->ip, "link", "set", "dev", def->bridge_name, "up", NULL};
-        run_step(op, "ip link set up", argv);
-        return;
-    }
-    case 3:
         if (lv_network_def_forwards(def) && enable_forwarding(op) < 0) {
             fail_and_undo(op);
             return;
         }
-        next_step(op);
-        return;
-    case 4:
+        /* The bridge (one ip for its three commands) and the rules (they
+         * match the bridge by name, so they need not wait for it) at once. */
+        char *commands = lv__net_bridge_commands(def);
+        const char *ip_argv[] = {op->ip, "-batch", "-", NULL};
+        run_tool(op, "ip -batch (bridge setup)", ip_argv, commands);
+        free(commands);
         if (op->nft) {
             char *file = lv__net_run_path(op->conn, def->name, ".nft");
             const char *argv[] = {op->nft, "-f", file, NULL};
-            run_step(op, "nft -f", argv);
-            free(file); /* argv was copied by uv_spawn */
-            return;
+            run_tool(op, "nft -f", argv, NULL);
+            free(file); /* uv_spawn has exec'd by now */
         }
-        next_step(op);
+        step_started(op);
         return;
-    case 5:
+    }
+    case 1:
         if (op->dnsmasq) {
             char *conf = lv__net_run_path(op->conn, def->name, ".dnsmasq.conf");
             char *arg = lv_asprintf("--conf-file=%s", conf);
             /* dnsmasq forks into the background once its sockets are bound and
              * exits non-zero with a message when it cannot start */
             const char *argv[] = {op->dnsmasq, arg, NULL};
-            run_step(op, "dnsmasq", argv);
+            run_tool(op, "dnsmasq", argv, NULL);
             free(arg);
             free(conf);
+            step_started(op);
             return;
         }
         next_step(op);
         return;
-    case 6:
+    default:
         if (op->dnsmasq && lv__net_dnsmasq_pid(op->conn, def->name) <= 0) {
             lv_error_set(&op->err, LV_ERR_OPERATION_FAILED,
                          "cannot start network '%s': dnsmasq started but left no running "

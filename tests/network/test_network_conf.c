@@ -3,6 +3,7 @@
  *   tests/data/network/NAME.xml           parses, and formats back unchanged
  *   NAME.dnsmasq.conf, NAME.hostsfile,    what dnsmasq gets (networks that run it)
  *   NAME.addnhosts
+ *   NAME.ip                               the commands ip -batch gets (its bridge)
  *   NAME.nft                              the ruleset nft -f gets
  * LUVIRT_TEST_REGENERATE=1 rewrites the golden files from the current code
  * (only on purpose: review the diff). Then every refusal of bad XML, each
@@ -108,6 +109,10 @@ static void test_goldens(void **state)
         check_golden(name, ".dnsmasq.conf", conf);
         check_golden(name, ".hostsfile", hosts && *hosts ? hosts : NULL);
         check_golden(name, ".addnhosts", addn && *addn ? addn : NULL);
+        bool own_bridge = !def->forward_mode || strcmp(def->forward_mode, "bridge");
+        char *ip = own_bridge ? lv__net_bridge_commands(def) : NULL;
+        check_golden(name, ".ip", ip);
+        free(ip);
         char *nft = lv__net_nft_ruleset(def);
         check_golden(name, ".nft", nft);
         free(conf);
