@@ -9,7 +9,8 @@ pool-build without a flag makes only the directory, --no-overwrite makes the
 filesystem on a blank device and refuses one that holds a foreign filesystem
 (the device untouched, the directory it made removed), --overwrite replaces
 it; pool-start mounts, volumes are files on the mounted filesystem,
-pool-refresh finds a file added behind luvirt's back, pool-destroy unmounts;
+pool-refresh finds a file added behind luvirt's back, pool-destroy unmounts
+(and refuses, with umount's reason, while the filesystem is busy);
 refusals: a pool whose target directory vanished, a target on which something
 else is mounted, a target overlapping another pool's. Skipped (77) without
 root or loop devices. Every mount and loop device is gone afterwards.
@@ -62,6 +63,17 @@ def device_pool(lv, h):
                    pattern=r"overlaps pool 'fsp'")
         out = lv.ok("pool-list", "--all")
         check(name not in out.split(), f"the refused pool '{name}' is listed:\n{out}")
+
+    # a busy filesystem: umount's reason, still mounted, the pool still active
+    with open(path, "rb"):
+        os.chdir(target)
+        try:
+            lv.refused("pool-destroy", "fsp", pattern=r"umount failed: .*busy")
+        finally:
+            os.chdir("/")
+    check(mounted(target) == [dev], f"after the refused pool-destroy, {target} has "
+          f"{mounted(target)}")
+    check(lv.json("pool-info", "fsp").get("active"), "the refused pool-destroy ended the pool")
 
     lv.ok("pool-destroy", "fsp")
     check(mounted(target) == [], f"after pool-destroy, {target} has {mounted(target)}")
