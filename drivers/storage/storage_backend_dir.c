@@ -584,8 +584,24 @@ void lv__storage_dir_vol_resize(lv__storage_pool *pool, const lv_vol_def *vol, u
     lv__storage_run(pool->conn->loop, job->argv, NULL, NULL, 0, resize_ran, job);
 }
 
+/* A folder has no source: a device, VG name or format would be ignored. */
+static int dir_validate(const lv_pool_def *def, lv_error *err)
+{
+    const char *what = def->n_source_devices ? "<device>"
+                       : def->source_name    ? "<name>"
+                       : def->source_format  ? "<format>"
+                                             : NULL;
+    if (what)
+        return lv_error_set(err, LV_ERR_CONFIG_UNSUPPORTED,
+                            "unsupported configuration: pool '%s': a dir pool has no source (%s "
+                            "in <source>)",
+                            def->name, what);
+    return 0;
+}
+
 const lv__storage_backend lv__storage_backend_dir = {
     .type = "dir",
+    .validate = dir_validate,
     .build = dir_build,
     .start = dir_check,
     .check = dir_check,

@@ -4,6 +4,8 @@
  * at domain start. */
 #include "storage_driver.h"
 #include "storage_priv.h"
+#include "storage_qemu_img.h"
+#include "storage_run.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,20 +14,32 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "conf/domain_conf.h"
 #include "core/alloc.h"
 #include "core/names.h"
 
 /* ---- in use ------------------------------------------------------------- */
 
+/* A running domain's image that may sit on a backing chain. */
+typedef struct chain_top {
+    char *path;
+    char *domain;
+} chain_top;
+
 typedef struct inuse_job {
     lv_conn *conn;
     char *pool;
     char *vol_name;
     char *vol_path;
+    char *vol_real; /* realpath of vol_path, or NULL */
     const char *op;
     lv_domain_list *doms;
     size_t next;
+    chain_top *tops;
+    size_t ntops, next_top;
+    char **argv;
     lv_done_cb cb;
     void *opaque;
 } inuse_job;
@@ -40,11 +54,28 @@ static void inuse_finish(inuse_job *job, const lv_error *err)
     lv_done_cb cb = job->cb;
     void *opaque = job->opaque;
     lv_domain_list_free(job->doms);
+    for (size_t i = 0; i < job->ntops; i++) {
+        free(job->tops[i].path);
+        free(job->tops[i].domain);
+    }
+    free(job->tops);
+    lv__storage_argv_free(job->argv);
     free(job->pool);
     free(job->vol_name);
     free(job->vol_path);
+    free(job->vol_real);
     free(job);
     cb(opaque, err);
+}
+
+static int in_use(inuse_job *job, const char *domain, const char *how)
+{
+    lv_error uerr;
+    lv_error_set(&uerr, LV_ERR_OPERATION_INVALID,
+                 "volume '%s' of pool '%s' is in use by running domain '%s'%s and cannot be %s",
+                 job->vol_name, job->pool, domain, how, job->op);
+    inuse_finish(job, &uerr);
+    return -1;
 }
 
 static bool streq(const char *a, const char *b)
@@ -52,10 +83,24 @@ static bool streq(const char *a, const char *b)
     return a && b && !strcmp(a, b);
 }
 
-/* Does the live XML of a domain name the volume? A definition that does
- * not parse counts as using it when its text holds the path: refusing is the
+/* path names the volume, directly or through a symlink or "..". */
+static bool same_file(const inuse_job *job, const char *path)
+{
+    if (streq(path, job->vol_path))
+        return true;
+    if (!job->vol_real || !path)
+        return false;
+    char *real = realpath(path, NULL);
+    bool same = streq(real, job->vol_real);
+    free(real);
+    return same;
+}
+
+/* Does the live XML of a domain name the volume? Its other non-raw images
+ * are kept to look at their backing chains. A definition that does not
+ * parse counts as using it when its text holds the path: refusing is the
  * safe side. */
-static bool xml_uses(const inuse_job *job, const char *xml)
+static bool xml_uses(inuse_job *job, const char *xml, const char *domain)
 {
     lv_domain_def *def = lv_domain_def_parse_xml(xml, 0, NULL);
     if (!def) {
@@ -67,11 +112,67 @@ static bool xml_uses(const inuse_job *job, const char *xml)
     bool used = false;
     for (size_t i = 0; i < def->ndisks && !used; i++) {
         const lv_disk_def *d = &def->disks[i];
-        used = streq(d->source_file, job->vol_path) || streq(d->source_dev, job->vol_path) ||
+        const char *path = d->source_file ? d->source_file : d->source_dev;
+        used = same_file(job, path) ||
                (streq(d->source_pool, job->pool) && streq(d->source_volume, job->vol_name));
+        if (!used && path && d->driver_type && strcmp(d->driver_type, "raw")) {
+            job->tops = lv_realloc(job->tops, (job->ntops + 1) * sizeof(*job->tops));
+            job->tops[job->ntops].path = lv_strdup(path);
+            job->tops[job->ntops].domain = lv_strdup(domain);
+            job->ntops++;
+        }
     }
     lv_domain_def_free(def);
     return used;
+}
+
+static void chain_next(inuse_job *job);
+
+/* `qemu-img info --backing-chain` of one image: is the volume below it? */
+static void chain_done(void *opaque, const lv__storage_run_result *res)
+{
+    inuse_job *job = opaque;
+    const chain_top *top = &job->tops[job->next_top - 1];
+    lv__storage_argv_free(job->argv);
+    job->argv = NULL;
+    if (res->status == 0) {
+        json_object *arr = json_tokener_parse(res->out);
+        bool found = false;
+        for (size_t i = 1; arr && json_object_is_type(arr, json_type_array) &&
+                           i < json_object_array_length(arr) && !found;
+             i++) {
+            json_object *img = json_object_array_get_idx(arr, i), *fn;
+            if (json_object_object_get_ex(img, "filename", &fn))
+                found = same_file(job, json_object_get_string(fn));
+        }
+        json_object_put(arr);
+        if (found) {
+            char *how = lv_asprintf(" (as the backing store of '%s')", top->path);
+            in_use(job, top->domain, how);
+            free(how);
+            return;
+        }
+    }
+    /* An image qemu-img cannot read has no chain we could break. */
+    chain_next(job);
+}
+
+static void chain_next(inuse_job *job)
+{
+    if (job->next_top >= job->ntops) {
+        inuse_finish(job, NULL);
+        return;
+    }
+    const chain_top *top = &job->tops[job->next_top++];
+    lv__storage_argv a = {0};
+    lv__storage_argv_add(&a, LV_QEMU_IMG);
+    lv__storage_argv_add(&a, "info");
+    lv__storage_argv_add(&a, "--backing-chain");
+    lv__storage_argv_add(&a, "--output=json");
+    lv__storage_argv_add(&a, "-U");
+    lv__storage_argv_add(&a, top->path);
+    job->argv = lv__storage_argv_steal(&a);
+    lv__storage_run(job->conn->loop, job->argv, NULL, NULL, 0, chain_done, job);
 }
 
 static void inuse_next(inuse_job *job);
@@ -79,15 +180,11 @@ static void inuse_next(inuse_job *job);
 static void inuse_got_xml(void *opaque, char *xml, const lv_error *err)
 {
     inuse_job *job = opaque;
+    const char *domain = job->doms->items[job->next - 1].name;
     /* A domain that stopped meanwhile (err) no longer uses anything. */
-    if (!err && xml && xml_uses(job, xml)) {
-        lv_error uerr;
-        lv_error_set(&uerr, LV_ERR_OPERATION_INVALID,
-                     "volume '%s' of pool '%s' is in use by running domain '%s' and cannot be "
-                     "%s",
-                     job->vol_name, job->pool, job->doms->items[job->next - 1].name, job->op);
+    if (!err && xml && xml_uses(job, xml, domain)) {
         free(xml);
-        inuse_finish(job, &uerr);
+        in_use(job, domain, "");
         return;
     }
     free(xml);
@@ -97,7 +194,7 @@ static void inuse_got_xml(void *opaque, char *xml, const lv_error *err)
 static void inuse_next(inuse_job *job)
 {
     if (!job->doms || job->next >= job->doms->count) {
-        inuse_finish(job, NULL);
+        chain_next(job);
         return;
     }
     const lv_domain_info *d = &job->doms->items[job->next++];
@@ -126,6 +223,7 @@ void lv__vol_check_unused(lv_conn *c, const char *pool, const lv_vol_def *vol, c
     job->pool = lv_strdup(pool);
     job->vol_name = lv_strdup(vol->name);
     job->vol_path = lv_strdup(vol->target_path);
+    job->vol_real = vol->target_path ? realpath(vol->target_path, NULL) : NULL;
     job->op = op;
     job->cb = cb;
     job->opaque = opaque;

@@ -255,6 +255,12 @@ static void test_pool_refusals(void **state)
     assert_fails(pool_define(c, "<pool type='netfs'><name>n</name></pool>", NULL),
                  LV_ERR_CONFIG_UNSUPPORTED, "'netfs'");
     assert_fails(pool_define(c, pool_xml_for("a/b", "ab"), NULL), LV_ERR_INVALID_ARG, "'a/b'");
+    snprintf(xml, sizeof(xml),
+             "<pool type='dir'><name>src</name><source><device path='/dev/sdz'/></source>"
+             "<target><path>%s</path></target></pool>",
+             path_in("src"));
+    assert_fails(pool_define(c, xml, NULL), LV_ERR_CONFIG_UNSUPPORTED,
+                 "a dir pool has no source (<device> in <source>)");
     assert_fails(pool_define(c, "<pool", NULL), LV_ERR_XML, "malformed");
     assert_int_equal(count_entries("storage"), before);
 

@@ -163,6 +163,42 @@ static void test_in_use(void **state)
     lv_conn_close(c);
 }
 
+static void test_backing_in_use(void **state)
+{
+    (void)state;
+    lv_conn *c = open_ok(uri, 0);
+    lv_pool_info *pool = NULL;
+    assert_ok(pool_lookup(c, "default", &pool));
+    unsigned char p[LV_UUID_LEN];
+    memcpy(p, pool->uuid, LV_UUID_LEN);
+    lv_pool_info_free(pool);
+    lv_vol_info *base = NULL;
+    assert_ok(vol_create(c, p, "<volume><name>base.img</name><capacity unit='M'>4</capacity>"
+                               "</volume>",
+                         0, &base));
+    char xml[1024];
+    snprintf(xml, sizeof(xml),
+             "<volume><name>ov.qcow2</name><capacity unit='M'>8</capacity><target>"
+             "<format type='qcow2'/></target><backingStore><path>%s</path>"
+             "<format type='raw'/></backingStore></volume>",
+             base->path);
+    assert_ok(vol_create(c, p, xml, 0, NULL));
+    lv_vol_info_free(base);
+    unsigned char dom[LV_UUID_LEN];
+    assert_ok(define_domain(c, guest_xml("sg5", "default", "ov.qcow2"), dom));
+    assert_ok(dom_op(lv_domain_start, c, dom, LV_START_PAUSED));
+    assert_fails(vol_delete(c, p, "base.img"), LV_ERR_OPERATION_INVALID,
+                 "volume 'base.img' of pool 'default' is in use by running domain 'sg5' (as the "
+                 "backing store of ");
+    result r = {0};
+    assert_fails(vol_wipe(c, p, "base.img", &r), LV_ERR_OPERATION_INVALID, "cannot be wiped");
+    assert_ok(dom_op(lv_domain_destroy, c, dom, 0));
+    assert_ok(vol_delete(c, p, "ov.qcow2"));
+    assert_ok(vol_delete(c, p, "base.img"));
+    assert_ok(dom_op(lv_domain_undefine, c, dom, 0));
+    lv_conn_close(c);
+}
+
 static void test_start_refusals(void **state)
 {
     (void)state;
@@ -219,6 +255,7 @@ int main(void)
     uv_loop_init(&loop);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_in_use),
+        cmocka_unit_test(test_backing_in_use),
         cmocka_unit_test(test_start_refusals),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
