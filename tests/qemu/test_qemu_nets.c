@@ -135,7 +135,8 @@ static bool argv_has(const lv__qemu_status *s, const char *needle)
 
 static void assert_clean(const char *name)
 {
-    static const char *const suffixes[] = {".status", ".qmp", ".mon", ".console", ".pid", ".xml"};
+    static const char *const suffixes[] = {".status", ".qmp", ".mon",  ".console",
+                                           ".pid",    ".xml", ".setup"};
     for (size_t i = 0; i < sizeof(suffixes) / sizeof(*suffixes); i++) {
         char path[512];
         struct stat sb;

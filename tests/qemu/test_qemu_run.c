@@ -110,7 +110,8 @@ static void wait_state(lv_conn *c, const char *name, lv_domain_state want, unsig
 /* The runtime files a domain must not leave behind once it is off. */
 static void assert_clean(const char *name)
 {
-    static const char *const suffixes[] = {".status", ".qmp", ".mon", ".console", ".pid", ".xml"};
+    static const char *const suffixes[] = {".status", ".qmp", ".mon",  ".console",
+                                           ".pid",    ".xml", ".setup"};
     for (size_t i = 0; i < sizeof(suffixes) / sizeof(*suffixes); i++) {
         char sub[256];
         snprintf(sub, sizeof(sub), "run/%s%s", name, suffixes[i]);
@@ -215,9 +216,13 @@ static void test_bad_disk(void **state)
 {
     (void)state;
     lv_conn *c = open_ok(uri);
+    /* The VNC password makes a setup file for the monitor (RUN/bad.setup), which
+     * qemu's failure must not leave behind either. */
     const char *disk = "<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
                        "<source file='/nonexistent/luvirt-disk.img'/>"
-                       "<target dev='vda' bus='virtio'/></disk>";
+                       "<target dev='vda' bus='virtio'/></disk>"
+                       "<graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1' "
+                       "passwd='pw'/>";
     assert_ok(define(c, guest_xml("bad", "qemu", disk), NULL));
     unsigned char *uuid = uuid_of(c, "bad");
     char uuidstr[LV_UUID_STRING_LEN];
