@@ -3,7 +3,7 @@
 mounted on the pool's target, through the luvirt binary over
 qemu:///embed?root=TMP.
 
-    test_fs_pools.py LUVIRT SRCDIR
+    test_fs_pools.py LUVIRT SRCDIR [xfs]
 
 pool-build without a flag makes only the directory, --no-overwrite makes the
 filesystem on a blank device and refuses one that holds a foreign filesystem
@@ -12,15 +12,17 @@ it; pool-start mounts, volumes are files on the mounted filesystem,
 pool-refresh finds a file added behind luvirt's back, pool-destroy unmounts
 (and refuses, with umount's reason, while the filesystem is busy);
 refusals: a pool whose target directory vanished, a target on which something
-else is mounted, a target overlapping another pool's. Skipped (77) without
-root or loop devices. Every mount and loop device is gone afterwards.
+else is mounted, a target overlapping another pool's. With 'xfs': an xfs pool
+instead (mkfs.xfs, mount -t xfs). Skipped (77) without root, loop devices or
+(xfs) mkfs.xfs. Every mount and loop device is gone afterwards.
 """
 
 import os
+import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pooltest import (Failure, Luvirt, blkid_type, check, expect, host, log, main,  # noqa: E402
+from pooltest import (Luvirt, Skip, blkid_type, check, expect, host, log, main,  # noqa: E402
                       mounted, pool_xml)
 
 
@@ -134,6 +136,22 @@ def image_file(lv, h):
     lv.ok("pool-undefine", "fsimg")
 
 
+def xfs(lv, h):
+    """An xfs pool: mkfs.xfs, mount -t xfs, a volume on it (xfs wants 300 MiB)."""
+    dev = h.loop("xfsdev", 320)
+    target = os.path.join(h.root, "xfsp")
+    lv.define_pool(h.root, pool_xml("xfsp", "fs", target, [dev], fmt="xfs"))
+    lv.ok("pool-build", "xfsp", "--no-overwrite")
+    check(blkid_type(dev) == "xfs", f"pool-build of an xfs pool: blkid says {blkid_type(dev)}")
+    lv.ok("pool-start", "xfsp")
+    check(mounted(target) == [dev], f"after pool-start, {target} has {mounted(target)}")
+    lv.ok("vol-create-as", "xfsp", "disk", "8M", "--format", "raw")
+    check(os.path.exists(os.path.join(target, "disk")), "no volume on the xfs pool")
+    lv.ok("pool-destroy", "xfsp")
+    check(mounted(target) == [], f"after pool-destroy, {target} has {mounted(target)}")
+    lv.ok("pool-undefine", "xfsp")
+
+
 def write(h, xml):
     path = os.path.join(h.root, "other.xml")
     with open(path, "w") as f:
@@ -144,6 +162,11 @@ def write(h, xml):
 def body(h):
     exe, srcdir = sys.argv[1:3]
     lv = Luvirt(exe, srcdir, h.root)
+    if sys.argv[3:4] == ["xfs"]:
+        if not shutil.which("mkfs.xfs"):
+            raise Skip("no mkfs.xfs (xfsprogs)")
+        xfs(lv, h)
+        return
     device_pool(lv, h)
     foreign_filesystem(lv, h)
     image_file(lv, h)
