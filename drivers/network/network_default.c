@@ -3,6 +3,7 @@
  * collides with a host route or another network. It is defined the first
  * time the scope's networks are looked at, once: a marker file remembers it,
  * so a default the user undefined stays undefined. It is marked autostart.
+ * While another operation holds the scope's lock, it waits for the next look.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -107,15 +108,19 @@ int lv__net_ensure_default(lv_conn *c, lv_error *err)
         rc = -1;
         goto out;
     }
-    /* Once per scope, ever: waiting for the lock here blocks the loop, but
-     * only until another shell doing the same finishes. */
+    /* Not waited for: the holder may be an operation of this very process,
+     * which cannot go on while the loop waits here. The next look defines it. */
     char *lock = lv__net_run_path(c, ".lock", "");
     int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     free(lock);
-    if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+    if (fd < 0) {
         rc = lv_error_set_errno(err, errno, "cannot lock the networks of '%s'", c->uri_string);
-        if (fd >= 0)
-            close(fd);
+        goto out;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        if (errno != EWOULDBLOCK)
+            rc = lv_error_set_errno(err, errno, "cannot lock the networks of '%s'", c->uri_string);
+        close(fd);
         goto out;
     }
     if (access(marker, F_OK) != 0) {

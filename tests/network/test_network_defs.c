@@ -6,6 +6,8 @@
  * net-update of a defined network. Nothing here touches the host's network. */
 #include "net_test_helpers.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -307,6 +309,16 @@ static void test_default_network(void **state)
                          "prefix='24'/></network>",
                          NULL));
     c->scope.privileged = true;
+    /* another operation holds the lock: no wait (it could be this process's
+     * own), the default comes at the next look */
+    char lock[600];
+    snprintf(lock, sizeof(lock), "%s/run/network/.lock", root);
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX), 0);
+    assert_fails(net_lookup(c, "default", NULL), LV_ERR_NO_NETWORK, "'default'");
+    assert_false(exists("network/.default-done"));
+    close(fd);
     lv_net_info *info = NULL;
     assert_ok(net_lookup(c, "default", &info));
     assert_string_equal(info->forward_mode, "nat");
