@@ -301,7 +301,7 @@ static void start_def(lv__qemu_state *st, lv__qemu_dom *d, const lv_domain_def *
     size_t nargv = 0;
     while (argv[nargv])
         nargv++;
-    char uuid[LV_UUID_STRING_LEN], idstr[16], sflags[16], spassed[16];
+    char uuid[LV_UUID_STRING_LEN], idstr[16], sflags[16], spassed[24];
     lv_uuid_format(live->uuid, uuid);
     snprintf(idstr, sizeof(idstr), "%d", id);
     snprintf(sflags, sizeof(sflags), "%u", lv_qemu_shutdown_flags(live));
