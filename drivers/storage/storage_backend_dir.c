@@ -143,6 +143,7 @@ typedef struct refresh_job {
     size_t next, running;
     char *cache_path;
     json_object *cache, *fresh;
+    bool asked; /* qemu-img was asked about something: the cache changes */
     lv_done_cb cb;
     void *opaque;
 } refresh_job;
@@ -198,6 +199,7 @@ static void info_done(void *opaque, const lv__storage_tool_result *res)
     lv_vol_def *vol = &job->vols->items[call->index];
     /* An image qemu-img cannot read stays listed, its format unknown and its
      * capacity the file's size. */
+    job->asked = true;
     if (res->status == 0) {
         apply_info(vol, res->out);
         json_object *info = json_tokener_parse(res->out);
@@ -244,7 +246,12 @@ static void refresh_next(refresh_job *job)
         lv__storage_tool_run(job->pool->conn->loop, call->argv, info_done, call);
     }
     if (job->running == 0 && job->next == job->vols->count) {
-        if (job->cache_path) {
+        /* Rewritten only when it changed: a listing of unchanged images
+         * writes nothing. */
+        bool changed = job->asked || !job->cache ||
+                       json_object_object_length(job->cache) !=
+                           json_object_object_length(job->fresh);
+        if (job->cache_path && changed) {
             const char *text = json_object_to_json_string_ext(job->fresh, JSON_C_TO_STRING_PLAIN);
             lv_file_write_atomic(job->cache_path, text, strlen(text), 0600, NULL);
         }
