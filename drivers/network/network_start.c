@@ -405,6 +405,29 @@ static void start_def(start_op *op, lv__net_set *set)
     next_step(op);
 }
 
+/* What a crash, a reboot that kept the run folder, or someone's `ip link del`
+ * leaves of an active network: its live definition, with its own bridge gone
+ * and no dnsmasq running. Such a network is reported active until net-start
+ * (which starts it afresh) or net-destroy (which clears it). */
+static bool left_over(lv_conn *c, const lv_network_def *live)
+{
+    bool host_bridge = live->forward_mode && !strcmp(live->forward_mode, "bridge");
+    return !host_bridge && !lv__net_link_exists(live->bridge_name) &&
+           lv__net_dnsmasq_pid(c, live->name) == 0;
+}
+
+static void left_over_cleared(void *opaque)
+{
+    start_op *op = opaque;
+    lv_error err;
+    lv__net_set set;
+    if (lv__net_scan(op->conn, &set, &err) < 0) {
+        op_finish(op, &err);
+        return;
+    }
+    start_def(op, &set);
+}
+
 static void start_locked(void *opaque, int lock_fd, const lv_error *lock_err)
 {
     start_op *op = opaque;
@@ -420,16 +443,21 @@ static void start_locked(void *opaque, int lock_fd, const lv_error *lock_err)
         op_finish(op, &err);
         return;
     }
-    if (o->live) {
+    if (o->live && !left_over(op->conn, o->live)) {
         lv_error_set(&err, LV_ERR_OPERATION_INVALID, "network '%s' is already active",
                      o->live->name);
         lv__net_set_clear(&set);
         op_finish(op, &err);
         return;
     }
-    op->def = lv_network_def_copy(o->config);
-    op->persistent = true;
+    op->def = lv_network_def_copy(o->config ? o->config : o->live);
+    op->persistent = o->config != NULL;
     op->autostart = o->autostart;
+    if (o->live) { /* clear what is left first: its rules, files, a stray dnsmasq */
+        lv__net_teardown(op->conn, o->live, left_over_cleared, op);
+        lv__net_set_clear(&set);
+        return;
+    }
     start_def(op, &set);
 }
 

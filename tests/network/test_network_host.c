@@ -18,6 +18,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -359,6 +360,24 @@ static void test_nat_lifecycle(void **state)
     assert_int_equal(leases->count, 1);
     assert_string_equal(leases->items[0].ipaddr, "10.88.0.120");
     lv_net_lease_list_free(leases);
+
+    /* the bridge and dnsmasq gone behind luvirt's back (a crash, a reboot
+     * that kept the run folder): net-start starts it afresh */
+    char *pid_text = run_file("lab.pid");
+    pid_t pid = (pid_t)strtol(pid_text, NULL, 10);
+    free(pid_text);
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    while (count_our_processes() > 0)
+        usleep(1000);
+    const char *del[] = {"ip", "link", "del", "lvt-lab", NULL};
+    run_ok(del);
+    assert_ok(op(lv_net_start, c, uuid, 0));
+    assert_true(if_nametoindex("lvt-lab") != 0);
+    assert_int_equal(count_our_processes(), 1);
+    hosts = run_file("lab.hostsfile");
+    /* from the persistent definition: the live-only host is not in it */
+    assert_string_equal(hosts, "52:54:00:00:00:aa,10.88.0.10,fixed\n");
+    free(hosts);
 
     /* destroy: back to where we were */
     assert_ok(op(lv_net_destroy, c, uuid, 0));
