@@ -33,19 +33,13 @@ return {
         -- the leases of each network a NIC is on, read once per network
         local leases_of = {}
         for _, nic in ipairs(ifaces) do
-            if nic.type == "network" and nic.source and not leases_of[nic.source] then
+            if nic.type == "network" and nic.source and not leases_of[nic.source]
+                    and (not opts.interface or nic.target == opts.interface) then
                 local net = netutil.network(ctx, nic.source, "name")
                 leases_of[nic.source] = ctx:check(net:leases())
             end
         end
-        local found = netutil.interface_addresses(ifaces, leases_of)
-        if opts.interface then
-            local only = {}
-            for _, i in ipairs(found) do
-                if i.name == opts.interface then only[#only + 1] = i end
-            end
-            found = only
-        end
+        local found = netutil.interface_addresses(ifaces, leases_of, opts.interface)
         for _, i in ipairs(found) do ctx.cli.array(i.addrs) end
         return ctx.cli.array(found)
     end,

@@ -85,11 +85,12 @@ end
 --- NICs without a lease (or of another type) are left out.
 ---@param ifaces table  {type=, source=, target=, mac=} as luvirt.domxml.interfaces gives
 ---@param leases_of table  network name -> list of leases ({mac, ipaddr, prefix, protocol})
+---@param only string|nil  the host-side name of the one NIC to report (domifaddr --interface)
 ---@return table  list of {name=, mac=, addrs={{type=, addr=, prefix=}...}}
-function M.interface_addresses(ifaces, leases_of)
+function M.interface_addresses(ifaces, leases_of, only)
     local out = {}
     for _, nic in ipairs(ifaces) do
-        if nic.type == "network" and nic.mac and nic.source then
+        if nic.type == "network" and nic.mac and nic.source and (not only or nic.target == only) then
             local want = M.mac_key(nic.mac)
             local addrs = {}
             for _, l in ipairs(leases_of[nic.source] or {}) do

@@ -74,6 +74,14 @@ describe("netutil.interface_addresses", function()
         assert.equals("vnet0", found[1].name)
     end)
 
+    it("reports only the NIC named (domifaddr --interface), by its host-side name", function()
+        local found = netutil.interface_addresses(ifaces, LEASES, "vnet1")
+        assert.same({ { name = "vnet1", mac = "52:54:00:aa:00:02",
+                        addrs = { { type = "ipv4", addr = "10.0.0.7", prefix = 8 } } } }, found)
+        assert.same({}, netutil.interface_addresses(ifaces, LEASES, "vnet2"))
+        assert.same({}, netutil.interface_addresses(ifaces, LEASES, "nosuch"))
+    end)
+
     it("names a NIC without a target '-'", function()
         local found = netutil.interface_addresses(
             { { type = "network", source = "lab", mac = "52:54:00:aa:00:02" } }, LEASES)
