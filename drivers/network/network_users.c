@@ -53,10 +53,12 @@ static void next_domain(users_call *u);
 static void got_xml(void *opaque, char *xml, const lv_error *err)
 {
     users_call *u = opaque;
-    /* A domain that stopped meanwhile (or whose XML does not parse) uses nothing. */
+    /* A domain that stopped meanwhile uses nothing; one whose XML does not
+     * parse is counted as a user: cutting a guest off needs force. */
     lv_domain_def *def = !err && xml ? lv_domain_def_parse_xml(xml, 0, NULL) : NULL;
+    bool unreadable = !err && !def;
     free(xml);
-    if (def && def_uses(def, u->network, u->bridge)) {
+    if (unreadable || (def && def_uses(def, u->network, u->bridge))) {
         lv_strbuf_addf(&u->users, "%s'%s'", u->nusers ? ", " : "",
                        u->domains->items[u->next - 1].name);
         u->nusers++;

@@ -596,6 +596,91 @@ static void test_refused_starts(void **state)
     lv_conn_close(c);
 }
 
+/* ---- guests on a network ----------------------------------------------------------------- */
+
+/* A hypervisor whose running domains are given by the test: net-destroy asks
+ * it which of them use the network (their live XML). */
+static const char *fake_domains[3];
+static const char *fake_xml[3];
+
+static void fake_list(lv_conn *c, unsigned flags, lv_domain_list_cb cb, void *opaque)
+{
+    (void)c;
+    assert_int_equal(flags, LV_LIST_ACTIVE);
+    lv_domain_list *list = calloc(1, sizeof(*list));
+    list->items = calloc(3, sizeof(*list->items));
+    for (size_t i = 0; i < 3 && fake_domains[i]; i++) {
+        list->items[i].name = strdup(fake_domains[i]);
+        list->items[i].uuid[0] = (unsigned char)(i + 1);
+        list->count++;
+    }
+    cb(opaque, list, NULL);
+}
+
+static void fake_get_xml(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_string_cb cb,
+                         void *opaque)
+{
+    (void)c, (void)flags;
+    cb(opaque, strdup(fake_xml[uuid[0] - 1]), NULL);
+}
+
+static const lv_domain_driver fake_domain_driver = {.list = fake_list, .get_xml = fake_get_xml};
+
+#define GUEST(name, iface)                                                                         \
+    "<domain type='qemu'><name>" name "</name><memory>131072</memory><os><type>hvm</type></os>"    \
+    "<devices>" iface "</devices></domain>"
+
+static void test_destroy_with_guests(void **state)
+{
+    (void)state;
+    lv_conn *c = open_ok(uri);
+    lv_driver patched = *c->driver;
+    const lv_driver *real = c->driver;
+    patched.domain = &fake_domain_driver;
+    c->driver = &patched;
+    unsigned char u[LV_UUID_LEN];
+    snapshot before = {0};
+    take(&before);
+    define_ok(c, lab_xml, u);
+    assert_ok(op(lv_net_start, c, u, 0));
+
+    fake_domains[0] = "web";
+    fake_xml[0] = GUEST("web", "<interface type='network'><source network='lab'/></interface>");
+    fake_domains[1] = "db";
+    fake_xml[1] = GUEST("db", "<interface type='bridge'><source bridge='lvt-lab'/></interface>");
+    fake_domains[2] = "other";
+    fake_xml[2] = GUEST("other", "<interface type='network'><source network='x'/></interface>");
+    snapshot running = {0};
+    take(&running);
+    assert_fails(op(lv_net_destroy, c, u, 0), LV_ERR_OPERATION_INVALID,
+                 "network 'lab' is in use by running domains 'web', 'db'");
+    assert_same(&running, "after a refused net-destroy");
+
+    /* a domain whose XML cannot be read counts: cutting it off needs force */
+    fake_domains[0] = "odd";
+    fake_xml[0] = "<domain";
+    fake_domains[1] = NULL;
+    assert_fails(op(lv_net_destroy, c, u, 0), LV_ERR_OPERATION_INVALID,
+                 "in use by running domain 'odd'");
+    assert_same(&running, "after a refused net-destroy");
+
+    /* none: destroyed; and with force, whatever the guests */
+    fake_domains[0] = "other";
+    fake_xml[0] = fake_xml[2];
+    assert_ok(op(lv_net_destroy, c, u, 0));
+    assert_ok(op(lv_net_start, c, u, 0));
+    fake_domains[0] = "web";
+    fake_xml[0] = GUEST("web", "<interface type='network'><source network='lab'/></interface>");
+    assert_ok(op(lv_net_destroy, c, u, LV_NET_DESTROY_FORCE));
+    assert_ok(op(lv_net_undefine, c, u, 0));
+    assert_same(&before, "after a forced net-destroy");
+    memset(fake_domains, 0, sizeof(fake_domains));
+    free(before.rules);
+    free(running.rules);
+    c->driver = real;
+    lv_conn_close(c);
+}
+
 int main(void)
 {
     const char *why = enter_namespace();
@@ -611,6 +696,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_host_bridge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_starts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_destroy_with_guests, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     uv_loop_close(&loop);
