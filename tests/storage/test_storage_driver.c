@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include "conf/storage_conf.h"
@@ -285,8 +286,6 @@ static void test_pool_refusals(void **state)
     lv_conn_close(c);
 }
 
-/* ---- volumes ------------------------------------------------------------ */
-
 static const char *new_vol(const char *name, const char *capacity, const char *format)
 {
     static char buf[512];
@@ -296,6 +295,39 @@ static const char *new_vol(const char *name, const char *capacity, const char *f
              name, capacity, format);
     return buf;
 }
+
+/* Another process holding a pool's or a volume's lock: refused at once,
+ * naming what is busy; the lock released, the same call works. */
+static void test_busy(void **state)
+{
+    (void)state;
+    lv_conn *c = open_ok(uri, 0);
+    unsigned char p[LV_UUID_LEN];
+    make_pool(c, "busy", "busy", p);
+    assert_ok(vol_create(c, p, new_vol("v.img", "1048576", "raw"), 0, NULL));
+
+    int fd = open(path_in("run/storage/busy.lock"), O_RDWR);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_SH), 0); /* as a volume operation holds it */
+    assert_fails(pool_op(lv_pool_destroy, c, p, 0), LV_ERR_OPERATION_INVALID,
+                 "pool 'busy' is busy: another operation on it is in progress");
+    assert_ok(vol_lookup(c, p, LV_VOL_LOOKUP_NAME, "v.img", NULL)); /* shared: fine */
+    close(fd);
+
+    fd = open(path_in("run/storage/busy.vols/v.img.lock"), O_RDWR);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX), 0);
+    assert_fails(vol_delete(c, p, "v.img"), LV_ERR_OPERATION_INVALID,
+                 "volume 'v.img' of pool 'busy' is busy");
+    assert_true(exists("busy/v.img"));
+    close(fd);
+    assert_ok(vol_delete(c, p, "v.img"));
+    assert_ok(pool_op(lv_pool_destroy, c, p, 0));
+    lv_conn_close(c);
+}
+
+/* ---- volumes ------------------------------------------------------------ */
+
 
 static void test_volumes(void **state)
 {
@@ -626,6 +658,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pool_life, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transient_pool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pool_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_volumes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_volume_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vanished_folder, setup, teardown),
