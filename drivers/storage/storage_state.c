@@ -423,8 +423,12 @@ int lv__pool_ctx_open(lv_conn *c, const unsigned char *uuid, bool want_active, i
         return -1;
     const lv_pool_def *def = lv__pool_rec_def(&ctx->rec);
     if (lock) {
-        ctx->lock_fd = lv__pool_lock(c, def->name, lock == 2, err);
-        if (ctx->lock_fd < 0) {
+        lv_error lerr;
+        ctx->lock_fd = lv__pool_lock(c, def->name, lock == 2, &lerr);
+        /* A reader that may not create the lock file (a user reading the
+         * system scope) goes on without it; a busy pool stops everyone. */
+        if (ctx->lock_fd < 0 && (lock == 2 || lerr.code != LV_ERR_SYSTEM)) {
+            lv_error_copy(err, &lerr);
             lv__pool_rec_clear(&ctx->rec);
             return -1;
         }
@@ -615,7 +619,9 @@ void lv__storage_prepare(lv_conn *c, lv_done_cb cb, void *opaque)
         cb(opaque, &err);
         return;
     }
-    if (lv__storage_dirs_ensure(c, &err) < 0) {
+    /* A read-only connection may not be allowed to make the folders; it
+     * then reads what is there (nothing, if they do not exist). */
+    if (lv__storage_dirs_ensure(c, &err) < 0 && !lv_conn_is_readonly(c)) {
         cb(opaque, &err);
         return;
     }
