@@ -88,7 +88,8 @@ struct lv_call {
         void *ptr;
     } r;
     int ctx_ref; /* a registry ref the push function needs (e.g. the connection), or LUA_NOREF */
-    uv_timer_t timer; /* for sleeps */
+    struct sleep_timer *sleep; /* a sleep's timer until it fires or is abandoned */
+    uv_timer_t timer; /* dom:wait_state's timeout */
 };
 
 lv_call *lv__call_new(lua_State *L, lv_call_push_fn push);

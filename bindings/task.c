@@ -398,20 +398,38 @@ static int l_task_tostring(lua_State *L)
     return 1;
 }
 
-static void sleep_closed(uv_handle_t *handle)
+/* A sleep's timer lives apart from its call: the task resumes inside the timer
+ * callback, so timers due together (a loaded machine, a busy loop) wake their
+ * tasks in the order they were due, and the call may be freed by the resumed
+ * task while the timer is still closing. */
+typedef struct sleep_timer {
+    uv_timer_t handle;
+    lv_call *call; /* NULL once fired or abandoned */
+} sleep_timer;
+
+static void sleep_timer_closed(uv_handle_t *handle)
 {
-    lv__call_complete(handle->data);
+    free(handle->data);
 }
 
-static void sleep_fired(uv_timer_t *timer)
+static void sleep_timer_end(sleep_timer *timer)
 {
-    uv_close((uv_handle_t *)timer, sleep_closed);
+    lv_call *call = timer->call;
+    timer->call = NULL;
+    call->sleep = NULL;
+    uv_close((uv_handle_t *)&timer->handle, sleep_timer_closed);
+    lv__call_complete(call); /* resumes the task, or frees an orphaned call */
+}
+
+static void sleep_fired(uv_timer_t *handle)
+{
+    sleep_timer_end(handle->data);
 }
 
 static void sleep_abandon(lv_call *call)
 {
-    if (!uv_is_closing((uv_handle_t *)&call->timer))
-        uv_close((uv_handle_t *)&call->timer, sleep_closed);
+    if (call->sleep)
+        sleep_timer_end(call->sleep);
 }
 
 int lv__l_sleep(lua_State *L)
@@ -422,10 +440,13 @@ int lv__l_sleep(lua_State *L)
     if (task && task->status == LV_TASK_CANCELLED)
         return luaL_error(L, "cancelled");
     lv_call *call = lv__call_new(L, lv__push_true);
-    uv_timer_init(call->rt->loop, &call->timer);
-    call->timer.data = call;
+    sleep_timer *timer = LV_NEW(sleep_timer);
+    timer->call = call;
+    uv_timer_init(call->rt->loop, &timer->handle);
+    timer->handle.data = timer;
+    call->sleep = timer;
     call->abandon = sleep_abandon;
-    uv_timer_start(&call->timer, sleep_fired, (uint64_t)ms, 0);
+    uv_timer_start(&timer->handle, sleep_fired, (uint64_t)ms, 0);
     return lv__call_wait(L, call);
 }
 
