@@ -22,6 +22,7 @@
 #include "core/alloc.h"
 #include "core/files.h"
 #include "core/names.h"
+#include "storage_image_header.h"
 #include "storage_qemu_img.h"
 #include "storage_run.h"
 #include "storage_tool.h"
@@ -232,6 +233,8 @@ static void refresh_next(refresh_job *job)
     while (job->running < INFO_PARALLEL && job->next < job->vols->count) {
         size_t index = job->next++;
         lv_vol_def *vol = &job->vols->items[index];
+        if (lv__image_header_read(vol->target_path, vol))
+            continue; /* raw or plain qcow2: read without qemu-img */
         char *key = stat_key(vol->target_path);
         if (from_cache(job, vol, key)) {
             free(key);
@@ -381,6 +384,10 @@ void lv__storage_dir_vol_info(lv__storage_pool *pool, const char *name, lv_vol_d
     }
     free(path);
     vol_from_stat(vol, pool->def->target_path, name, &sb);
+    if (lv__image_header_read(vol->target_path, vol)) {
+        cb(opaque, NULL);
+        return;
+    }
     info_job *job = LV_NEW(info_job);
     job->vol = vol;
     job->cb = cb;

@@ -19,6 +19,7 @@
 #include "core/alloc.h"
 #include "core/files.h"
 #include "core/strbuf.h"
+#include "storage/storage_image_header.h"
 #include "storage/storage_qemu_img.h"
 #include "storage/storage_run.h"
 #include "storage/storage_tool.h"
@@ -268,6 +269,116 @@ static void test_real_qemu_img(void **state)
     lv_vol_def_free(raw);
 }
 
+/* The header reader says what qemu-img info says, for the images it
+ * answers for, and leaves the others to qemu-img. */
+static void header_matches(const char *path, bool expect_answer)
+{
+    lv_vol_def mine = {0}, theirs = {0};
+    int answered = lv__image_header_read(path, &mine);
+    assert_int_equal(answered, expect_answer ? 1 : 0);
+    run_result r = {0};
+    char **argv = lv__qemu_img_info_argv(path, NULL);
+    run(argv, 0, &r);
+    lv__storage_argv_free(argv);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(lv__qemu_img_parse_info(r.out, &theirs, NULL), 0);
+    free(r.out);
+    if (answered) {
+        assert_string_equal(mine.target_format, theirs.target_format);
+        if (!strcmp(theirs.target_format, "qcow2")) /* raw: the file's size, not sectors */
+            assert_int_equal(mine.capacity.bytes, theirs.capacity.bytes);
+        if (theirs.backing_path)
+            assert_string_equal(mine.backing_path, theirs.backing_path);
+        else
+            assert_null(mine.backing_path);
+        if (theirs.backing_format)
+            assert_string_equal(mine.backing_format, theirs.backing_format);
+        else
+            assert_null(mine.backing_format);
+        if (theirs.target_compat)
+            assert_string_equal(mine.target_compat, theirs.target_compat);
+        assert_int_equal(mine.target_lazy_refcounts, theirs.target_lazy_refcounts);
+    }
+    lv_vol_def_clear(&mine);
+    lv_vol_def_clear(&theirs);
+}
+
+static void make_image(const char *xml, const char *path)
+{
+    lv_vol_def *v = vol(xml);
+    run_result r = {0};
+    char **argv = lv__qemu_img_create_argv(v, path, 0);
+    run(argv, 0, &r);
+    lv__storage_argv_free(argv);
+    assert_int_equal(r.status, 0);
+    free(r.out);
+    lv_vol_def_free(v);
+}
+
+static void test_image_header(void **state)
+{
+    (void)state;
+    if (!have_qemu_img())
+        skip();
+    char raw[128], q3[128], q2[128], lazy[128], over[128], rel[128], vmdk[128];
+    snprintf(raw, sizeof(raw), "%s/h.img", dir);
+    snprintf(q3, sizeof(q3), "%s/h3.qcow2", dir);
+    snprintf(q2, sizeof(q2), "%s/h2.qcow2", dir);
+    snprintf(lazy, sizeof(lazy), "%s/hl.qcow2", dir);
+    snprintf(over, sizeof(over), "%s/ho.qcow2", dir);
+    snprintf(rel, sizeof(rel), "%s/hr.qcow2", dir);
+    snprintf(vmdk, sizeof(vmdk), "%s/hv.vmdk", dir);
+    make_image("<volume><name>h.img</name><capacity>3145728</capacity></volume>", raw);
+    make_image("<volume><name>h3</name><capacity unit='G'>10</capacity><target>"
+               "<format type='qcow2'/></target></volume>",
+               q3);
+    make_image("<volume><name>h2</name><capacity unit='M'>5</capacity><target>"
+               "<format type='qcow2'/><compat>0.10</compat></target></volume>",
+               q2);
+    make_image("<volume><name>hl</name><capacity unit='M'>5</capacity><target>"
+               "<format type='qcow2'/><features><lazy_refcounts/></features></target></volume>",
+               lazy);
+    char xml[512];
+    snprintf(xml, sizeof(xml),
+             "<volume><name>ho</name><capacity unit='G'>20</capacity><target><format "
+             "type='qcow2'/></target><backingStore><path>%s</path><format type='qcow2'/>"
+             "</backingStore></volume>",
+             q3);
+    make_image(xml, over);
+    header_matches(raw, true);
+    header_matches(q3, true);
+    header_matches(q2, true);
+    header_matches(lazy, true);
+    header_matches(over, true);
+
+    /* A relative backing file: resolved against the image's folder. */
+    char *argv_rel[] = {"qemu-img", "create", "-q", "-f", "qcow2", "-b", "h3.qcow2", "-F",
+                        "qcow2", rel, NULL};
+    run_result r = {0};
+    run(argv_rel, 0, &r);
+    assert_int_equal(r.status, 0);
+    free(r.out);
+    header_matches(rel, true);
+
+    /* Another format, or a qcow2 marked corrupt: qemu-img's to say. */
+    char *argv_vmdk[] = {"qemu-img", "create", "-q", "-f", "vmdk", vmdk, "1M", NULL};
+    memset(&r, 0, sizeof(r));
+    run(argv_vmdk, 0, &r);
+    assert_int_equal(r.status, 0);
+    free(r.out);
+    header_matches(vmdk, false);
+    FILE *f = fopen(q3, "r+b"); /* the corrupt bit of a v3 header */
+    assert_non_null(f);
+    fseek(f, 79, SEEK_SET);
+    fputc(0x02, f);
+    fclose(f);
+    header_matches(q3, false);
+
+    const char *all[] = {raw, q3, q2, lazy, over, rel, vmdk};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        unlink(all[i]);
+}
+
 int main(void)
 {
     uv_loop_init(&loop);
@@ -279,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_parse_info),
         cmocka_unit_test(test_parse_progress),
         cmocka_unit_test(test_real_qemu_img),
+        cmocka_unit_test(test_image_header),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     rmdir(dir);

@@ -419,7 +419,13 @@ static void test_volumes(void **state)
     assert_fails(vol_resize(c, p, "a.img", 0, 0), LV_ERR_INVALID_ARG, "0");
 
     /* Listings remember qemu-img's answers per unchanged file: an edited
-     * answer shows, and a changed file is asked again. */
+     * answer shows, and a changed file is asked again. (Raw and plain
+     * qcow2 images are read without qemu-img: b.qcow2 is marked corrupt in
+     * its header so that qemu-img is asked about it.) */
+    int bfd = open(path_in("vols/b.qcow2"), O_WRONLY);
+    assert_true(bfd >= 0);
+    assert_int_equal(pwrite(bfd, "\x02", 1, 79), 1);
+    close(bfd);
     assert_ok(vol_list(c, p, NULL));
     char *cache = NULL;
     size_t clen;
