@@ -289,7 +289,10 @@ static void upload_unused(void *opaque, const lv_error *err)
     /* job->name outlives the copy; the message is kept there. */
     free(job->xml);
     job->xml = what;
-    copy_start(job, job->flags & LV_VOL_TRANSFER_SPARSE, job->xml, upload_copied);
+    /* Skipping zeros leaves holes only in a fresh file: in place, the old
+     * bytes there must be overwritten. */
+    copy_start(job, (job->flags & LV_VOL_TRANSFER_SPARSE) && !in_place, job->xml,
+               upload_copied);
     return;
 fail:
     free(what);

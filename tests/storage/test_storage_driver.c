@@ -567,6 +567,39 @@ static void test_transfers(void **state)
     assert_memory_equal(got, data, size);
     free(got);
 
+    /* A sparse upload of zeros gives zeros (holes in the new file). */
+    char *zeros = calloc(1, size);
+    write_file("zeros.bin", zeros, size);
+    memset(&r, 0, sizeof(r));
+    assert_ok(vol_upload(c, p, "d.img", path_in("zeros.bin"), LV_VOL_TRANSFER_SPARSE, &r));
+    assert_int_equal(lv_file_read_all(path_in("xfer/d.img"), &got, &len, NULL), 0);
+    assert_int_equal(len, size);
+    assert_memory_equal(got, zeros, size);
+    free(got);
+    free(zeros);
+    memset(&r, 0, sizeof(r));
+    assert_ok(vol_upload(c, p, "d.img", path_in("src.bin"), 0, &r));
+    /* A ranged upload writes in place, zeros included even when sparse. */
+    char *mib = calloc(1, 1u << 20);
+    write_file("mib.bin", mib, 1u << 20);
+    memset(&r, 0, sizeof(r));
+    lv_vol_upload(c, p, "d.img", path_in("mib.bin"), 1u << 20, 0, LV_VOL_TRANSFER_SPARSE,
+                  progress_cb, done_cb, &r);
+    assert_ok(finish(&r));
+    assert_int_equal(lv_file_read_all(path_in("xfer/d.img"), &got, &len, NULL), 0);
+    assert_int_equal(len, size);
+    assert_memory_equal(got, data, 1u << 20);
+    assert_memory_equal(got + (1u << 20), mib, 1u << 20);
+    assert_memory_equal(got + (2u << 20), data + (2u << 20), 1u << 20);
+    free(got);
+    free(mib);
+    /* A range past the end does not fit. */
+    memset(&r, 0, sizeof(r));
+    lv_vol_upload(c, p, "d.img", path_in("mib.bin"), 5u << 20, 0, 0, progress_cb, done_cb, &r);
+    assert_fails(finish(&r), LV_ERR_INVALID_ARG, "does not fit");
+    memset(&r, 0, sizeof(r));
+    assert_ok(vol_upload(c, p, "d.img", path_in("src.bin"), 0, &r));
+
     /* A file larger than the volume is refused before anything is written. */
     char *big = malloc(size + 1);
     fill_pattern(big, size + 1, 9);
