@@ -1,4 +1,5 @@
 local util = require "luvirt.cmdutil"
+local dumpxml = require "luvirt.dumpxml"
 
 return {
     name = "dumpxml",
@@ -11,7 +12,7 @@ return {
     options = {
         util.domain_option(),
         { name = "inactive", type = "bool", help = "show inactive defined XML" },
-        { name = "xpath", type = "string", help = "xpath expression to filter the XML document" },
+        dumpxml.xpath_option(),
     },
     run = function(ctx, opts)
         local dom = ctx:domain(opts.domain)
@@ -20,24 +21,7 @@ return {
             if ctx.json then return { domain = dom:name(), xml = xml } end
             return xml
         end
-        local xpath = require "luvirt.xpath"
-        local ok, doc = pcall(xpath.parse, xml)
-        if not ok then ctx:fail(doc, "XML") end
-        local okx, res = pcall(xpath.eval, doc, opts.xpath)
-        if not okx then ctx:usage(res) end
-        local results = {}
-        if type(res) == "string" then
-            results[1] = res
-        else
-            for i, node in ipairs(res) do results[i] = xpath.serialize(doc, node) end
-        end
-        return ctx.cli.array(results)
+        return dumpxml.select(ctx, xml, opts.xpath)
     end,
-    render = function(data, _, opts)
-        if not opts.xpath then
-            return data:sub(-1) == "\n" and data or (data .. "\n")
-        end
-        if #data == 0 then return nil end
-        return table.concat(data, "\n") .. "\n"
-    end,
+    render = dumpxml.render,
 }

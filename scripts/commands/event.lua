@@ -1,4 +1,6 @@
 --- event: waits for domain lifecycle events and prints them as virsh does.
+local eventwait = require "luvirt.eventwait"
+
 local EVENT_TYPES = { "lifecycle", "reboot" }
 
 -- The words virsh prints (virshDomainEvent*Strings) for the keys the bindings
@@ -62,43 +64,19 @@ return {
         if not opts.all and not opts.event then
             ctx:fail("one of --list, --all, or --event <type> is required", "INVALID_ARG")
         end
-        if opts.timeout and opts.timeout <= 0 then
-            ctx:usage("invalid timeout value; it must be a positive number of seconds")
-        end
-        local luvirt = require "luvirt"
+        eventwait.check_timeout(ctx, opts)
         local source = opts.domain and ctx:domain(opts.domain) or ctx.conn
-        local events = {}
-        local waiter
-        local sub = ctx:check(source:on("lifecycle", function(dom, event, detail)
-            local name = dom:name()
-            local etype, line, e, d = describe(name, event, detail)
-            if not opts.all and etype ~= opts.event then return end
-            events[#events + 1] = { event = etype, domain = name, type = e, detail = d }
-            if not ctx.json then
-                ctx:out(line .. "\n")
-                io.stdout:flush()
-            end
-            if not opts.loop and waiter then waiter:cancel() end
-        end))
-        waiter = luvirt.spawn(function()
-            if opts.timeout then return luvirt.sleep(opts.timeout * 1000) end
-            while true do luvirt.sleep(86400000) end
+        return eventwait.listen(ctx, opts, function(emit)
+            return ctx:check(source:on("lifecycle", function(dom, event, detail)
+                local name = dom:name()
+                local etype, line, e, d = describe(name, event, detail)
+                if not opts.all and etype ~= opts.event then return end
+                emit({ event = etype, domain = name, type = e, detail = d }, line)
+            end))
         end)
-        -- ends with the timeout (true), the first event (cancelled) or Ctrl-C (raises here)
-        local okw, timed_out = pcall(waiter.wait, waiter)
-        local interrupted = not okw
-        if interrupted then waiter:cancel() end
-        sub:cancel()
-        if #events == 0 then ctx.exit_status = 1 end
-        return { events = ctx.cli.array(events), count = #events,
-                 timed_out = (okw and timed_out == true) or false, interrupted = interrupted }
     end,
     render = function(d)
         if type(d) == "string" then return d .. "\n" end
-        local out = {}
-        if d.interrupted then out[#out + 1] = "event loop interrupted\n" end
-        if d.timed_out then out[#out + 1] = "event loop timed out\n" end
-        out[#out + 1] = ("events received: %d\n\n"):format(d.count)
-        return table.concat(out)
+        return eventwait.render_summary(d)
     end,
 }

@@ -1,4 +1,5 @@
 local netutil = require "luvirt.netutil"
+local editor = require "luvirt.editor"
 
 return {
     name = "net-edit",
@@ -10,14 +11,12 @@ return {
         .. "runs on as it was started until it is restarted.",
     options = { netutil.network_option() },
     run = function(ctx, opts)
-        if not require("luvirt").run_interactive then
-            ctx:fail("net-edit needs luvirt.run_interactive, which this build lacks", "NO_SUPPORT")
-        end
+        editor.check_available(ctx, "net-edit")
         local net = netutil.network(ctx, opts.network)
         local name = net:name()
         local before = ctx:check(net:xml { inactive = true })
         local what = ("network %s"):format(name)
-        local after = netutil.edit_text(ctx, before, what)
+        local after = editor.edit_text(ctx, before, what)
         if after == before then
             return { network = name, changed = false,
                      message = ("Network %s XML configuration not changed."):format(name) }

@@ -1,4 +1,6 @@
 --- net-event: waits for network lifecycle events and prints them as virsh does.
+local eventwait = require "luvirt.eventwait"
+
 local EVENT_TYPES = { "lifecycle" }
 
 -- the words virsh prints for the bindings' event keys
@@ -30,48 +32,23 @@ return {
         if not opts.event then
             ctx:fail("either --list or --event <type> is required", "INVALID_ARG")
         end
-        if opts.timeout and opts.timeout <= 0 then
-            ctx:usage("invalid timeout value; it must be a positive number of seconds")
-        end
-        local luvirt = require "luvirt"
-        local events = {}
-        local waiter
-        local function handler(net, event)
-            local name = net:name()
-            local word = WORDS[event] or "unknown"
-            events[#events + 1] = { event = "lifecycle", network = name, type = word }
-            if not ctx.json then
-                ctx:out(("event 'lifecycle' for network %s: %s\n"):format(name, word))
-                io.stdout:flush()
+        eventwait.check_timeout(ctx, opts)
+        return eventwait.listen(ctx, opts, function(emit)
+            local function handler(net, event)
+                local name = net:name()
+                local word = WORDS[event] or "unknown"
+                emit({ event = "lifecycle", network = name, type = word },
+                     ("event 'lifecycle' for network %s: %s"):format(name, word))
             end
-            if not opts.loop and waiter then waiter:cancel() end
-        end
-        local sub
-        if opts.network then
-            local net = require("luvirt.netutil").network(ctx, opts.network)
-            sub = ctx:check(net:on("lifecycle", handler))
-        else
-            sub = ctx:check(ctx.conn:on("network-lifecycle", handler))
-        end
-        waiter = luvirt.spawn(function()
-            if opts.timeout then return luvirt.sleep(opts.timeout * 1000) end
-            while true do luvirt.sleep(86400000) end
+            if opts.network then
+                local net = require("luvirt.netutil").network(ctx, opts.network)
+                return ctx:check(net:on("lifecycle", handler))
+            end
+            return ctx:check(ctx.conn:on("network-lifecycle", handler))
         end)
-        -- ends with the timeout (true), the first event (cancelled) or Ctrl-C (raises here)
-        local okw, timed_out = pcall(waiter.wait, waiter)
-        local interrupted = not okw
-        if interrupted then waiter:cancel() end
-        sub:cancel()
-        if #events == 0 then ctx.exit_status = 1 end
-        return { events = ctx.cli.array(events), count = #events,
-                 timed_out = (okw and timed_out == true) or false, interrupted = interrupted }
     end,
     render = function(d)
         if type(d) == "string" then return d end
-        local out = {}
-        if d.interrupted then out[#out + 1] = "event loop interrupted\n" end
-        if d.timed_out then out[#out + 1] = "event loop timed out\n" end
-        out[#out + 1] = ("events received: %d\n\n"):format(d.count)
-        return table.concat(out)
+        return eventwait.render_summary(d)
     end,
 }

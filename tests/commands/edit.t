@@ -49,3 +49,11 @@ env EDITOR=@DATA@/edit-vcpus.sh
 --- stderr
 error: domain 'nosuch' not found
 --- exit 1
+$ -e "define @DATA@/web1.xml; edit web1; dumpxml web1 --xpath //vcpu"
+env EDITOR=@TMP@/no-such-editor
+Domain 'web1' defined from @DATA@/web1.xml
+
+<vcpu placement='static'>1</vcpu>
+--- stderr
+error: cannot run '@TMP@/no-such-editor': no such file or directory; domain 'web1' not changed
+--- exit 1

@@ -69,16 +69,20 @@ function M.action(spec)
     }
 end
 
---- Bytes as virsh's vshPrettyCapacity shows them: "1.000 TiB", "512.000 MiB".
-function M.pretty_bytes(n)
+--- Bytes in the largest binary unit they fill, with `decimals` places:
+--- binary_bytes(1536, 2) is "1.50 KiB".
+function M.binary_bytes(n, decimals)
     local units = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" }
     local v, i = n + 0.0, 1
     while v >= 1024 and i < #units do
         v = v / 1024
         i = i + 1
     end
-    return ("%.3f %s"):format(v, units[i])
+    return ("%." .. decimals .. "f %s"):format(v, units[i])
 end
+
+--- Bytes as virsh's vshPrettyCapacity shows them: "1.000 TiB", "512.000 MiB".
+function M.pretty_bytes(n) return M.binary_bytes(n, 3) end
 
 --- Attaches the terminal to a running domain's serial console, with virsh's
 --- banner (not with -q or --json), until the escape character (^]) or the

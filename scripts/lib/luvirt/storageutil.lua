@@ -59,15 +59,7 @@ function M.size(ctx, opt, text)
 end
 
 --- Bytes as virsh's storage commands print them: "10.00 GiB", "0.00 B".
-function M.capacity(n)
-    local units = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" }
-    local v, i = n + 0.0, 1
-    while v >= 1024 and i < #units do
-        v = v / 1024
-        i = i + 1
-    end
-    return ("%.2f %s"):format(v, units[i])
-end
+function M.capacity(n) return require("luvirt.cmdutil").binary_bytes(n, 2) end
 
 --- A progress function that draws "LABEL: [ 42 %]" on stderr when stderr is
 --- a terminal (and not with -q); nil otherwise, so nothing is drawn into a
