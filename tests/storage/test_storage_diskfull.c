@@ -1,8 +1,9 @@
 /* A disk that fills up during vol-upload: a pool on a 4 MiB tmpfs (mounted
  * in a private mount namespace, so nothing outlives the test), a sparse
  * 8 MiB volume, a 6 MiB upload. The upload fails with one clear line, the
- * partial file is removed, the volume is as it was. Needs root (mount,
- * unshare): skips (77) with the reason otherwise. */
+ * partial file is removed, the volume is as it was. The same for a 6 MiB
+ * download onto the tmpfs. Needs root (mount, unshare): skips (77) with
+ * the reason otherwise. */
 #include "storage_test_helpers.h"
 
 #include <dirent.h>
@@ -68,6 +69,47 @@ static void test_upload_disk_full(void **state)
     lv_conn_close(c);
 }
 
+/* The other way: a download of 6 MiB of data into the 4 MiB tmpfs. */
+static void test_download_disk_full(void **state)
+{
+    (void)state;
+    char big[256], small[256], out[300], src[256];
+    snprintf(big, sizeof(big), "%s/big", root);
+    snprintf(small, sizeof(small), "%s/small", root);
+    snprintf(out, sizeof(out), "%s/out.img", small);
+    snprintf(src, sizeof(src), "%s/src6.bin", root);
+    lv_conn *c = open_ok(uri, 0);
+    char xml[512];
+    snprintf(xml, sizeof(xml),
+             "<pool type='dir'><name>big</name><target><path>%s</path></target></pool>", big);
+    lv_pool_info *info = NULL;
+    assert_ok(pool_create(c, xml, LV_POOL_START_BUILD, &info));
+    assert_ok(vol_create(c, info->uuid,
+                         "<volume><name>d.img</name><capacity unit='M'>6</capacity></volume>", 0,
+                         NULL));
+    size_t size = 6u << 20;
+    char *data = malloc(size);
+    for (size_t i = 0; i < size; i++)
+        data[i] = (char)(i % 251 + 1);
+    assert_int_equal(lv_file_write_atomic(src, data, size, 0644, NULL), 0);
+    free(data);
+    result r = {0};
+    assert_ok(vol_upload(c, info->uuid, "d.img", src, 0, &r));
+    memset(&r, 0, sizeof(r));
+    assert_fails(vol_download(c, info->uuid, "d.img", out, 0, &r), LV_ERR_OPERATION_FAILED,
+                 "vol-download of volume 'd.img' of pool 'big': writing failed: no space left "
+                 "on the device");
+    DIR *d = opendir(small);
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, "v.img"))
+            fail_msg("left behind: %s", e->d_name);
+    closedir(d);
+    assert_ok(pool_op(lv_pool_destroy, c, info->uuid, 0));
+    lv_pool_info_free(info);
+    lv_conn_close(c);
+}
+
 int main(void)
 {
     if (geteuid() != 0) {
@@ -98,6 +140,7 @@ int main(void)
     uv_loop_init(&loop);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_upload_disk_full),
+        cmocka_unit_test(test_download_disk_full),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     umount2(small, MNT_DETACH);
