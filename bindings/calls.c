@@ -49,6 +49,12 @@ void lv__call_orphan(lv_call *call)
         call->abandon(call);
 }
 
+void lv__call_keep(lua_State *L, lv_call *call, int idx)
+{
+    lua_pushvalue(L, idx);
+    call->ctx_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
 int lv__push_error(lua_State *L, const lv_error *err)
 {
     lua_pushnil(L);

@@ -98,6 +98,9 @@ void lv__call_complete(lv_call *call);
 int lv__call_wait(lua_State *L, lv_call *call);
 /* Called by the task code when the waiting task is cancelled. */
 void lv__call_orphan(lv_call *call);
+/* Keeps the value at idx (a Connection, Pool, Volume...) in call->ctx_ref, for
+ * push functions that make objects belonging to it. */
+void lv__call_keep(lua_State *L, lv_call *call, int idx);
 /* Pushes nil, message, code for a failed call; returns 3. */
 int lv__push_error(lua_State *L, const lv_error *err);
 
@@ -135,6 +138,12 @@ void lv__json_push(lua_State *L, struct json_object *obj);
 /* ---- l_options.c ---- */
 void lv__check_opts(lua_State *L, int idx, const char *const *allowed);
 bool lv__opt_bool(lua_State *L, int idx, const char *key);
+/* The {active=, inactive=} filter of a listing at idx, as the driver's flags
+ * (`active`, `inactive`: its values for them). */
+unsigned lv__opt_list_flags(lua_State *L, int idx, unsigned active, unsigned inactive);
+/* The {by=} option of a lookup at idx: "any" (the default), "name", "uuid",
+ * and "id" when `ids` (domains). */
+lv_lookup_by lv__opt_lookup_by(lua_State *L, int idx, bool ids);
 
 /* ---- l_process.c ---- */
 void lv__process_open(lua_State *L); /* adds luvirt.run_interactive */

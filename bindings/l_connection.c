@@ -169,13 +169,7 @@ static int l_conn_node_info(lua_State *L)
     return lv__call_wait(L, call);
 }
 
-/* Results that become Domain objects need the connection: ctx_ref holds it. */
-static void keep_conn(lua_State *L, lv_call *call, int idx)
-{
-    lua_pushvalue(L, idx);
-    call->ctx_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-}
-
+/* Results that become Domain objects need the connection: lv__call_keep. */
 static int push_domain(lua_State *L, lv_call *call)
 {
     lua_rawgeti(L, LUA_REGISTRYINDEX, call->ctx_ref);
@@ -209,24 +203,12 @@ static int push_info_list(lua_State *L, lv_call *call)
     return 1;
 }
 
-static unsigned list_flags(lua_State *L, int idx)
-{
-    static const char *const allowed[] = {"active", "inactive", NULL};
-    lv__check_opts(L, idx, allowed);
-    unsigned flags = 0;
-    if (lv__opt_bool(L, idx, "active"))
-        flags |= LV_LIST_ACTIVE;
-    if (lv__opt_bool(L, idx, "inactive"))
-        flags |= LV_LIST_INACTIVE;
-    return flags;
-}
-
 static int l_conn_domains(lua_State *L)
 {
     lv_conn *c = lv__check_conn(L, 1);
-    unsigned flags = list_flags(L, 2);
+    unsigned flags = lv__opt_list_flags(L, 2, LV_LIST_ACTIVE, LV_LIST_INACTIVE);
     lv_call *call = lv__call_new(L, push_domain_list);
-    keep_conn(L, call, 1);
+    lv__call_keep(L, call, 1);
     lv_domain_list_all(c, flags, lv__call_domain_list_cb, call);
     return lv__call_wait(L, call);
 }
@@ -234,7 +216,7 @@ static int l_conn_domains(lua_State *L)
 static int l_conn_domain_infos(lua_State *L)
 {
     lv_conn *c = lv__check_conn(L, 1);
-    unsigned flags = list_flags(L, 2);
+    unsigned flags = lv__opt_list_flags(L, 2, LV_LIST_ACTIVE, LV_LIST_INACTIVE);
     lv_call *call = lv__call_new(L, push_info_list);
     lv_domain_list_all(c, flags, lv__call_domain_list_cb, call);
     return lv__call_wait(L, call);
@@ -242,24 +224,15 @@ static int l_conn_domain_infos(lua_State *L)
 
 static int l_conn_domain(lua_State *L)
 {
-    static const char *const allowed[] = {"by", NULL};
-    static const char *const by_names[] = {"any", "name", "uuid", "id", NULL};
     lv_conn *c = lv__check_conn(L, 1);
     const char *key;
     if (lua_isinteger(L, 2))
         key = lua_tostring(L, 2);
     else
         key = luaL_checkstring(L, 2);
-    lv__check_opts(L, 3, allowed);
-    lv_lookup_by by = LV_LOOKUP_ANY;
-    if (!lua_isnoneornil(L, 3)) {
-        lua_getfield(L, 3, "by");
-        if (!lua_isnil(L, -1))
-            by = (lv_lookup_by)luaL_checkoption(L, -1, NULL, by_names);
-        lua_pop(L, 1);
-    }
+    lv_lookup_by by = lv__opt_lookup_by(L, 3, true);
     lv_call *call = lv__call_new(L, push_domain);
-    keep_conn(L, call, 1);
+    lv__call_keep(L, call, 1);
     lv_domain_lookup(c, by, key, lv__call_domain_cb, call);
     return lv__call_wait(L, call);
 }
@@ -286,7 +259,7 @@ static int l_conn_define(lua_State *L)
     lv_conn *c = lv__check_conn(L, 1);
     const char *xml = definition_xml(L, 2);
     lv_call *call = lv__call_new(L, push_domain);
-    keep_conn(L, call, 1);
+    lv__call_keep(L, call, 1);
     lv_domain_define_xml(c, xml, 0, lv__call_domain_cb, call);
     return lv__call_wait(L, call);
 }
@@ -299,7 +272,7 @@ static int l_conn_create(lua_State *L)
     lv__check_opts(L, 3, allowed);
     unsigned flags = lv__opt_bool(L, 3, "paused") ? LV_START_PAUSED : 0;
     lv_call *call = lv__call_new(L, push_domain);
-    keep_conn(L, call, 1);
+    lv__call_keep(L, call, 1);
     lv_domain_create_xml(c, xml, flags, lv__call_domain_cb, call);
     return lv__call_wait(L, call);
 }

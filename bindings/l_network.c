@@ -45,13 +45,7 @@ void lv__network_push(lua_State *L, int conn_idx, const lv_net_info *info)
 
 /* ---- Connection methods -------------------------------------------------- */
 
-/* Results that become Network objects need the connection: ctx_ref holds it. */
-static void keep_value(lua_State *L, lv_call *call, int idx)
-{
-    lua_pushvalue(L, idx);
-    call->ctx_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-}
-
+/* Results that become Network objects need the connection: lv__call_keep. */
 static int push_network(lua_State *L, lv_call *call)
 {
     lua_rawgeti(L, LUA_REGISTRYINDEX, call->ctx_ref);
@@ -87,25 +81,13 @@ static int push_info_list(lua_State *L, lv_call *call)
     return 1;
 }
 
-static unsigned list_flags(lua_State *L, int idx)
-{
-    static const char *const allowed[] = {"active", "inactive", NULL};
-    lv__check_opts(L, idx, allowed);
-    unsigned flags = 0;
-    if (lv__opt_bool(L, idx, "active"))
-        flags |= LV_NET_LIST_ACTIVE;
-    if (lv__opt_bool(L, idx, "inactive"))
-        flags |= LV_NET_LIST_INACTIVE;
-    return flags;
-}
-
 /* conn:networks([{active=, inactive=}]) -> {Network...}, name-sorted */
 static int l_conn_networks(lua_State *L)
 {
     lv_conn *c = lv__check_conn(L, 1);
-    unsigned flags = list_flags(L, 2);
+    unsigned flags = lv__opt_list_flags(L, 2, LV_NET_LIST_ACTIVE, LV_NET_LIST_INACTIVE);
     lv_call *call = lv__call_new(L, push_network_list);
-    keep_value(L, call, 1);
+    lv__call_keep(L, call, 1);
     lv_net_list_all(c, flags, lv__call_net_list_cb, call);
     return lv__call_wait(L, call);
 }
@@ -114,7 +96,7 @@ static int l_conn_networks(lua_State *L)
 static int l_conn_network_infos(lua_State *L)
 {
     lv_conn *c = lv__check_conn(L, 1);
-    unsigned flags = list_flags(L, 2);
+    unsigned flags = lv__opt_list_flags(L, 2, LV_NET_LIST_ACTIVE, LV_NET_LIST_INACTIVE);
     lv_call *call = lv__call_new(L, push_info_list);
     lv_net_list_all(c, flags, lv__call_net_list_cb, call);
     return lv__call_wait(L, call);
@@ -123,21 +105,11 @@ static int l_conn_network_infos(lua_State *L)
 /* conn:network(name_or_uuid, [{by="name"|"uuid"}]) -> Network */
 static int l_conn_network(lua_State *L)
 {
-    static const char *const allowed[] = {"by", NULL};
-    static const char *const by_names[] = {"any", "name", "uuid", NULL};
-    static const lv_lookup_by by_values[] = {LV_LOOKUP_ANY, LV_LOOKUP_NAME, LV_LOOKUP_UUID};
     lv_conn *c = lv__check_conn(L, 1);
     const char *key = luaL_checkstring(L, 2);
-    lv__check_opts(L, 3, allowed);
-    lv_lookup_by by = LV_LOOKUP_ANY;
-    if (!lua_isnoneornil(L, 3)) {
-        lua_getfield(L, 3, "by");
-        if (!lua_isnil(L, -1))
-            by = by_values[luaL_checkoption(L, -1, NULL, by_names)];
-        lua_pop(L, 1);
-    }
+    lv_lookup_by by = lv__opt_lookup_by(L, 3, false);
     lv_call *call = lv__call_new(L, push_network);
-    keep_value(L, call, 1);
+    lv__call_keep(L, call, 1);
     lv_net_lookup(c, by, key, lv__call_net_cb, call);
     return lv__call_wait(L, call);
 }
@@ -150,7 +122,7 @@ static int definition_call(lua_State *L, define_op op)
     lv_conn *c = lv__check_conn(L, 1);
     const char *xml = luaL_checkstring(L, 2);
     lv_call *call = lv__call_new(L, push_network);
-    keep_value(L, call, 1);
+    lv__call_keep(L, call, 1);
     op(c, xml, 0, lv__call_net_cb, call);
     return lv__call_wait(L, call);
 }
@@ -206,7 +178,7 @@ static int l_net_info(lua_State *L)
     char uuid[LV_UUID_STRING_LEN];
     lv_uuid_format(n->uuid, uuid);
     lv_call *call = lv__call_new(L, push_info);
-    keep_value(L, call, 1);
+    lv__call_keep(L, call, 1);
     lv_net_lookup(c, LV_LOOKUP_UUID, uuid, lv__call_net_cb, call);
     return lv__call_wait(L, call);
 }

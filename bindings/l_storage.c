@@ -75,12 +75,6 @@ void lv__call_vol_list_cb(void *opaque, lv_vol_list *list, const lv_error *err)
     lv__call_complete(call);
 }
 
-void lv__call_keep(lua_State *L, lv_call *call, int idx)
-{
-    lua_pushvalue(L, idx);
-    call->ctx_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-}
-
 /* ---- info tables -------------------------------------------------------- */
 
 static const char *pool_state_key(lv_pool_state s)
@@ -239,23 +233,11 @@ static int push_pool_info_list(lua_State *L, lv_call *call)
     return 1;
 }
 
-static unsigned pool_list_flags(lua_State *L, int idx)
-{
-    static const char *const allowed[] = {"active", "inactive", NULL};
-    lv__check_opts(L, idx, allowed);
-    unsigned flags = 0;
-    if (lv__opt_bool(L, idx, "active"))
-        flags |= LV_POOL_LIST_ACTIVE;
-    if (lv__opt_bool(L, idx, "inactive"))
-        flags |= LV_POOL_LIST_INACTIVE;
-    return flags;
-}
-
 /* conn:pools([{active=, inactive=}]) -> {Pool...} sorted by name */
 static int l_conn_pools(lua_State *L)
 {
     lv_conn *c = lv__check_conn(L, 1);
-    unsigned flags = pool_list_flags(L, 2);
+    unsigned flags = lv__opt_list_flags(L, 2, LV_POOL_LIST_ACTIVE, LV_POOL_LIST_INACTIVE);
     lv_call *call = lv__call_new(L, push_pool_list);
     lv__call_keep(L, call, 1);
     lv_pool_list_all(c, flags, lv__call_pool_list_cb, call);
@@ -266,7 +248,7 @@ static int l_conn_pools(lua_State *L)
 static int l_conn_pool_infos(lua_State *L)
 {
     lv_conn *c = lv__check_conn(L, 1);
-    unsigned flags = pool_list_flags(L, 2);
+    unsigned flags = lv__opt_list_flags(L, 2, LV_POOL_LIST_ACTIVE, LV_POOL_LIST_INACTIVE);
     lv_call *call = lv__call_new(L, push_pool_info_list);
     lv_pool_list_all(c, flags, lv__call_pool_list_cb, call);
     return lv__call_wait(L, call);
@@ -275,18 +257,9 @@ static int l_conn_pool_infos(lua_State *L)
 /* conn:pool(name_or_uuid, [{by="name"|"uuid"}]) */
 static int l_conn_pool(lua_State *L)
 {
-    static const char *const allowed[] = {"by", NULL};
-    static const char *const by_names[] = {"any", "name", "uuid", NULL};
     lv_conn *c = lv__check_conn(L, 1);
     const char *key = luaL_checkstring(L, 2);
-    lv__check_opts(L, 3, allowed);
-    lv_lookup_by by = LV_LOOKUP_ANY;
-    if (!lua_isnoneornil(L, 3)) {
-        lua_getfield(L, 3, "by");
-        if (!lua_isnil(L, -1))
-            by = (lv_lookup_by)luaL_checkoption(L, -1, NULL, by_names);
-        lua_pop(L, 1);
-    }
+    lv_lookup_by by = lv__opt_lookup_by(L, 3, false);
     lv_call *call = lv__call_new(L, lv__push_pool);
     lv__call_keep(L, call, 1);
     lv_pool_lookup(c, by, key, lv__call_pool_cb, call);

@@ -14,8 +14,6 @@ void lv__call_pool_cb(void *opaque, lv_pool_info *info, const lv_error *err);
 void lv__call_pool_list_cb(void *opaque, lv_pool_list *list, const lv_error *err);
 void lv__call_vol_cb(void *opaque, lv_vol_info *info, const lv_error *err);
 void lv__call_vol_list_cb(void *opaque, lv_vol_list *list, const lv_error *err);
-/* Keeps the value at idx (a Connection, Pool or Volume) in call->ctx_ref. */
-void lv__call_keep(lua_State *L, lv_call *call, int idx);
 /* The pool info table pool:info() returns; the volume info table vol:info() returns. */
 void lv__pool_info_push(lua_State *L, const lv_pool_info *info);
 void lv__vol_info_push(lua_State *L, const lv_vol_info *info);
