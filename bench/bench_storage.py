@@ -218,11 +218,12 @@ def render(r, args, info):
         "Measured %s by `bench/bench_storage.py --runs %d`." % (info["date"], args.runs),
         "",
         "- Machine: %s" % info["machine"],
-        "- luvirt: %s (%s, `%s`, %s), `qemu:///embed?root=/tmp/...`" % (
+        "- luvirt: %s (%s, `%s`, %s), `qemu:///embed?root=/var/tmp/lvs-XXXX/lv`" % (
             info["luvirt_version"], info["commit"], info["luvirt_path"], info["build"]),
         "- libvirt: %s, `virsh -c qemu:///system`; libvirtd and virtlogd in the foreground "
         "under `tini -s`" % info["libvirt_version"],
-        "- %s; dir pools on the same filesystem (%s)" % (info["qemu_img_version"], info["fs"]),
+        "- %s; dir pools on the same filesystem (/var/tmp, `stat -f`: %s)" % (
+            info["qemu_img_version"], info["fs"]),
         "- Samples: %d per workload and tool, interleaved, order alternating, after one "
         "warm-up round of each" % len(r.get("lv.create", [])),
         "",
