@@ -153,12 +153,10 @@ void lv__process_open(lua_State *L); /* adds luvirt.run_interactive */
 #define LV_DOMAIN_MT "luvirt.Domain"
 
 typedef struct lv_evhub lv_evhub;
-typedef struct lv_net_evhub lv_net_evhub;
 
 typedef struct lv_lconn {
     lv_conn *conn;  /* NULL once closed */
-    lv_evhub *hub;  /* events (l_events.c), created on the first subscription */
-    lv_net_evhub *net_hub; /* network events (l_network_events.c), likewise */
+    lv_evhub *hub;  /* domain and network events (l_events.c), made on the first subscription */
 } lv_lconn;
 
 void lv__connection_open_lib(lua_State *L);
@@ -177,13 +175,9 @@ const unsigned char *lv__domain_uuid(lua_State *L, int idx);
  * before them) and registers its own object types. */
 void lv__storage_open_lib(lua_State *L);
 void lv__network_open_lib(lua_State *L);
-/* conn:on("network-lifecycle", fn), dispatched from lv__l_conn_on. */
-int lv__l_conn_on_network(lua_State *L);
-/* Cancels the connection's network subscriptions; before the connection closes. */
-void lv__network_events_close(lv_net_evhub *hub);
 
 /* ---- l_events.c ---- */
-void lv__events_open_lib(lua_State *L); /* luvirt.Subscription */
+void lv__events_open_lib(lua_State *L); /* luvirt.Subscription, luvirt.NetworkSubscription */
 lv_evhub *lv__events_hub(lua_State *L, lv_lconn *lc);
 /* Cancels the hub's subscriptions and waiters; before the connection closes. */
 void lv__events_close(lv_evhub *hub);

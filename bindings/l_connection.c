@@ -29,7 +29,6 @@ static int push_new_conn(lua_State *L, lv_call *call)
     lv_lconn *lc = lua_newuserdatauv(L, sizeof(*lc), 0);
     lc->conn = call->r.conn;
     lc->hub = NULL;
-    lc->net_hub = NULL;
     call->r.conn = NULL; /* now the userdata's */
     luaL_setmetatable(L, LV_CONNECTION_MT);
     return 1;
@@ -56,10 +55,6 @@ static int l_conn_close(lua_State *L)
     if (lc->hub) {
         lv__events_close(lc->hub);
         lc->hub = NULL;
-    }
-    if (lc->net_hub) {
-        lv__network_events_close(lc->net_hub);
-        lc->net_hub = NULL;
     }
     if (lc->conn) {
         lv_conn_close(lc->conn);

@@ -365,6 +365,4 @@ void lv__network_open_lib(lua_State *L)
     luaL_newlib(L, methods);
     lua_setfield(L, -2, "__index");
     lua_pop(L, 1);
-
-    lv__network_events_open_lib(L);
 }

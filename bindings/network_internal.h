@@ -1,4 +1,5 @@
-/* Shared between the network binding files (l_network.c, l_network_events.c). */
+/* Shared between the network binding files (l_network.c, l_network_calls.c)
+ * and the events hub (l_events.c). */
 #ifndef LV_BINDINGS_NETWORK_INTERNAL_H
 #define LV_BINDINGS_NETWORK_INTERNAL_H
 
@@ -23,8 +24,7 @@ void lv__net_info_push(lua_State *L, const lv_net_info *info);
 /* Pushes the list net:leases() returns. */
 void lv__lease_list_push(lua_State *L, const lv_net_lease_list *list);
 
-/* ---- l_network_events.c ---- */
-void lv__network_events_open_lib(lua_State *L); /* luvirt.NetworkSubscription */
+/* ---- l_events.c ---- */
 /* net:on("lifecycle", fn) */
 int lv__l_net_on(lua_State *L);
 

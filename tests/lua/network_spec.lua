@@ -149,6 +149,45 @@ describe("networks on an embedded root", function()
         assert.same({ "undefined true" }, mine)
     end)
 
+    it("keeps domain and network subscriptions of one connection apart", function()
+        local doms, nets = {}, {}
+        local dsub = conn:on("lifecycle", function(dom, event, detail)
+            doms[#doms + 1] = ("%s %s %s"):format(dom:name(), event, detail)
+        end)
+        local nsub = conn:on("network-lifecycle", function(net, event)
+            nets[#nets + 1] = net:name() .. " " .. event
+        end)
+        assert.equal("luvirt.Subscription (active)", tostring(dsub))
+        assert.equal("luvirt.NetworkSubscription (active)", tostring(nsub))
+        -- until the handlers' tasks are done (generous: a loaded machine is slow)
+        local function until_seen(list, count)
+            for _ = 1, 1000 do
+                if #list >= count then return end
+                luvirt.sleep(10)
+            end
+        end
+        local n = assert(conn:define_network(net_xml("lvt-a", U1, "lvtbr1", "10.231.1")))
+        local d = assert(conn:define([[<domain type='qemu'><name>lvt-dom</name>
+<memory unit='MiB'>128</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os>
+</domain>]]))
+        -- the qemu driver sees domains change in its files: a define and an
+        -- undefine within one look would show no change at all
+        until_seen(doms, 1)
+        assert(n:undefine())
+        assert(d:undefine())
+        until_seen(doms, 2)
+        until_seen(nets, 2)
+        -- the network subscription goes on alone once the domain one is cancelled
+        dsub:cancel()
+        assert.equal("luvirt.Subscription (cancelled)", tostring(dsub))
+        assert(conn:define_network(net_xml("lvt-b", U2, "lvtbr2", "10.231.2")))
+        until_seen(nets, 3)
+        nsub:cancel()
+        assert.is_false(nsub:active())
+        assert.same({ "lvt-dom defined added", "lvt-dom undefined removed" }, doms)
+        assert.same({ "lvt-a defined", "lvt-a undefined", "lvt-b defined" }, nets)
+    end)
+
     it("raises on misuse of Network methods", function()
         local n = assert(conn:define_network(net_xml("lvt-a", U1, "lvtbr1", "10.231.1")))
         assert.has_error(function() n:xml{live = true} end, "unknown option 'live'")
