@@ -315,6 +315,8 @@ def main():
     finally:
         b.cleanup()
         shutil.rmtree(work, ignore_errors=True)
+        # bench.luvirt_env's temporary XDG home (it leaves it to the caller)
+        shutil.rmtree(b.lv_env["XDG_CONFIG_HOME"], ignore_errors=True)
 
     src = bench.find_cmake_source(luvirt) or SRC
     g = subprocess.run(["git", "-C", src, "rev-parse", "--short", "HEAD"], capture_output=True,
