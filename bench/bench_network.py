@@ -349,11 +349,12 @@ def render(r, args, info):
         "- Machine: %s" % info["machine"],
         "- luvirt: `%s` (%s), qemu:///embed in a network namespace" % (
             info["luvirt"], info["build"]),
-        "- libvirt: %s, libvirtd (its network driver, iptables) in the same namespace" % (
+        "- libvirt: `%s`, its network driver (iptables), in the same namespace" % (
             info["libvirt"]),
-        "- Whole command processes under `ip netns exec`, median of %d runs each (the lease: "
-        "%d), luvirt and libvirt interleaved, after one warm-up run of each" % (
-            args.runs, args.lease_runs),
+        "- Whole command processes under `ip netns exec`, median of %d runs each (%s), luvirt "
+        "and libvirt interleaved, after one warm-up run of each" % (
+            args.runs, "the lease: %d boots, the network up across them" % args.lease_runs
+            if args.lease_runs else "no lease runs"),
         "",
         "| workload | luvirt | libvirt | ratio |",
         "|---|--:|--:|--:|",
