@@ -127,31 +127,26 @@ void lv_conn_emit_domain_event(lv_conn *conn, const lv_domain_info *dom, int eve
 
 /* ---- checked dispatch --------------------------------------------------- */
 
-static void set_unsupported(lv_conn *c, const char *op, lv_error *err)
+bool lv_conn_refuses(lv_conn *c, bool present, const char *op, bool write, lv_error *err)
 {
-    lv_error_set(err, LV_ERR_NO_SUPPORT, "%s is not supported by the %s driver", op,
-                 c->driver->name);
-}
-
-static bool refuse_readonly(lv_conn *c, const char *op, lv_error *err)
-{
-    if (!lv_conn_is_readonly(c))
-        return false;
-    lv_error_set(err, LV_ERR_READ_ONLY, "%s: the connection '%s' is read-only", op,
-                 c->uri_string);
-    return true;
+    if (!present) {
+        lv_error_set(err, LV_ERR_NO_SUPPORT, "%s is not supported by the %s driver", op,
+                     c->driver->name);
+        return true;
+    }
+    if (write && lv_conn_is_readonly(c)) {
+        lv_error_set(err, LV_ERR_READ_ONLY, "%s: the connection '%s' is read-only", op,
+                     c->uri_string);
+        return true;
+    }
+    return false;
 }
 
 /* Dispatch helpers: one per callback shape. WRITE marks mutating calls. */
 #define CHECK(cbcall, fn, name, write)                                                             \
     do {                                                                                           \
         lv_error err_;                                                                             \
-        if (!(fn)) {                                                                               \
-            set_unsupported(c, name, &err_);                                                       \
-            cbcall;                                                                                \
-            return;                                                                                \
-        }                                                                                          \
-        if ((write) && refuse_readonly(c, name, &err_)) {                                          \
+        if (lv_conn_refuses(c, (fn) != NULL, name, write, &err_)) {                                \
             cbcall;                                                                                \
             return;                                                                                \
         }                                                                                          \

@@ -389,6 +389,11 @@ void lv_conn_open(uv_loop_t *loop, const char *uri, unsigned flags, lv_conn_cb c
                   void *opaque);
 void lv_conn_close(lv_conn *conn);
 bool lv_conn_is_readonly(const lv_conn *conn);
+/* The refusals every checked entry point (driver.c, network_api.c,
+ * storage_api.c) makes before calling the driver: fills err and returns true
+ * when the driver lacks `op` (`present` false) or when a `write` meets a
+ * read-only connection. */
+bool lv_conn_refuses(lv_conn *c, bool present, const char *op, bool write, lv_error *err);
 
 /* One lifecycle event handler per connection (NULL: none). While one is set,
  * the driver watches for changes made by other processes too (qemu: the run

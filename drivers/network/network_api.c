@@ -83,23 +83,6 @@ void lv__net_emit_event(lv_conn *conn, const lv_net_info *net, int event, int de
 #define NET(c) ((c)->driver->network)
 #define NETFN(c, f) (NET(c) ? NET(c)->f : NULL)
 
-/* Fails (filling err) when the driver lacks the operation or, for a write,
- * when the connection is read-only. */
-static bool refused(lv_conn *c, bool present, const char *op, bool write, lv_error *err)
-{
-    if (!present) {
-        lv_error_set(err, LV_ERR_NO_SUPPORT, "%s is not supported by the %s driver", op,
-                     c->driver->name);
-        return true;
-    }
-    if (write && lv_conn_is_readonly(c)) {
-        lv_error_set(err, LV_ERR_READ_ONLY, "%s: the connection '%s' is read-only", op,
-                     c->uri_string);
-        return true;
-    }
-    return false;
-}
-
 static bool bad_uuid(const unsigned char *uuid, const char *op, lv_error *err)
 {
     if (uuid)
@@ -111,7 +94,7 @@ static bool bad_uuid(const unsigned char *uuid, const char *op, lv_error *err)
 void lv_net_list_all(lv_conn *c, unsigned flags, lv_net_list_cb cb, void *opaque)
 {
     lv_error err;
-    if (refused(c, NETFN(c, list), "listing networks", false, &err)) {
+    if (lv_conn_refuses(c, NETFN(c, list), "listing networks", false, &err)) {
         cb(opaque, NULL, &err);
         return;
     }
@@ -121,7 +104,7 @@ void lv_net_list_all(lv_conn *c, unsigned flags, lv_net_list_cb cb, void *opaque
 void lv_net_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_net_cb cb, void *opaque)
 {
     lv_error err;
-    if (refused(c, NETFN(c, lookup), "network lookup", false, &err)) {
+    if (lv_conn_refuses(c, NETFN(c, lookup), "network lookup", false, &err)) {
         cb(opaque, NULL, &err);
         return;
     }
@@ -136,7 +119,7 @@ void lv_net_lookup(lv_conn *c, lv_lookup_by by, const char *key, lv_net_cb cb, v
 void lv_net_define_xml(lv_conn *c, const char *xml, unsigned flags, lv_net_cb cb, void *opaque)
 {
     lv_error err;
-    if (refused(c, NETFN(c, define_xml), "net-define", true, &err)) {
+    if (lv_conn_refuses(c, NETFN(c, define_xml), "net-define", true, &err)) {
         cb(opaque, NULL, &err);
         return;
     }
@@ -151,7 +134,7 @@ void lv_net_define_xml(lv_conn *c, const char *xml, unsigned flags, lv_net_cb cb
 void lv_net_create_xml(lv_conn *c, const char *xml, unsigned flags, lv_net_cb cb, void *opaque)
 {
     lv_error err;
-    if (refused(c, NETFN(c, create_xml), "net-create", true, &err)) {
+    if (lv_conn_refuses(c, NETFN(c, create_xml), "net-create", true, &err)) {
         cb(opaque, NULL, &err);
         return;
     }
@@ -167,7 +150,8 @@ void lv_net_create_xml(lv_conn *c, const char *xml, unsigned flags, lv_net_cb cb
     void fname(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb, void *opaque) \
     {                                                                                              \
         lv_error err;                                                                              \
-        if (refused(c, NETFN(c, field), label, true, &err) || bad_uuid(uuid, label, &err)) {       \
+        if (lv_conn_refuses(c, NETFN(c, field), label, true, &err) ||                              \
+            bad_uuid(uuid, label, &err)) {                                                         \
             cb(opaque, &err);                                                                      \
             return;                                                                                \
         }                                                                                          \
@@ -182,7 +166,7 @@ void lv_net_set_autostart(lv_conn *c, const unsigned char *uuid, bool autostart,
                           void *opaque)
 {
     lv_error err;
-    if (refused(c, NETFN(c, set_autostart), "net-autostart", true, &err) ||
+    if (lv_conn_refuses(c, NETFN(c, set_autostart), "net-autostart", true, &err) ||
         bad_uuid(uuid, "net-autostart", &err)) {
         cb(opaque, &err);
         return;
@@ -194,7 +178,7 @@ void lv_net_get_xml(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_st
                     void *opaque)
 {
     lv_error err;
-    if (refused(c, NETFN(c, get_xml), "net-dumpxml", false, &err) ||
+    if (lv_conn_refuses(c, NETFN(c, get_xml), "net-dumpxml", false, &err) ||
         bad_uuid(uuid, "net-dumpxml", &err)) {
         cb(opaque, NULL, &err);
         return;
@@ -207,7 +191,7 @@ void lv_net_update(lv_conn *c, const unsigned char *uuid, lv_net_update_command 
                    lv_done_cb cb, void *opaque)
 {
     lv_error err;
-    if (refused(c, NETFN(c, update), "net-update", true, &err) ||
+    if (lv_conn_refuses(c, NETFN(c, update), "net-update", true, &err) ||
         bad_uuid(uuid, "net-update", &err)) {
         cb(opaque, &err);
         return;
@@ -229,7 +213,7 @@ void lv_net_dhcp_leases(lv_conn *c, const unsigned char *uuid, const char *mac, 
                         lv_net_lease_list_cb cb, void *opaque)
 {
     lv_error err;
-    if (refused(c, NETFN(c, dhcp_leases), "net-dhcp-leases", false, &err) ||
+    if (lv_conn_refuses(c, NETFN(c, dhcp_leases), "net-dhcp-leases", false, &err) ||
         bad_uuid(uuid, "net-dhcp-leases", &err)) {
         cb(opaque, NULL, &err);
         return;
