@@ -112,7 +112,25 @@ typedef struct snapshot {
     char files[1024];
 } snapshot;
 
-static int count_our_processes(void)
+#define ROOT_PREFIX "/tmp/lvnet-host-"
+
+/* Does one argument of this command line name a root of this test whose
+ * folder is gone (a run that crashed or was killed by a timeout)? */
+static bool names_stale_root(const char *arg)
+{
+    const char *at = strstr(arg, ROOT_PREFIX);
+    if (!at || strlen(at) < sizeof(ROOT_PREFIX) - 1 + 6)
+        return false;
+    char dir[64];
+    snprintf(dir, sizeof(dir), "%.*s", (int)(sizeof(ROOT_PREFIX) - 1 + 6), at);
+    return access(dir, F_OK) != 0;
+}
+
+/* The live (not zombie) processes whose command line names our root, or,
+ * with stale, a root of an earlier run that is gone; each gets sig (0: none).
+ * dnsmasq outlives the test's namespace when a run dies before destroying
+ * its networks, so the teardown and the next run's setup clean up. */
+static int signal_processes(bool stale, int sig)
 {
     DIR *d = opendir("/proc");
     struct dirent *e;
@@ -126,13 +144,16 @@ static int count_our_processes(void)
         if (lv_file_read_all(path, &text, &len, NULL) < 0)
             continue;
         for (size_t i = 0; i < len; i += strlen(text + i) + 1) {
-            if (strstr(text + i, root)) {
+            if (stale ? names_stale_root(text + i) : strstr(text + i, root) != NULL) {
                 char stat[300], *st = NULL;
                 snprintf(stat, sizeof(stat), "/proc/%s/stat", e->d_name);
                 if (lv_file_read_all(stat, &st, &len, NULL) == 0) {
                     const char *end = strrchr(st, ')');
-                    if (end && end[2] != 'Z')
+                    if (end && end[2] != 'Z') {
                         n++;
+                        if (sig)
+                            kill((pid_t)strtol(e->d_name, NULL, 10), sig);
+                    }
                 }
                 free(st);
                 break;
@@ -142,6 +163,11 @@ static int count_our_processes(void)
     }
     closedir(d);
     return n;
+}
+
+static int count_our_processes(void)
+{
+    return signal_processes(false, 0);
 }
 
 static void take(snapshot *s)
@@ -218,7 +244,8 @@ static char *run_file(const char *name)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(root, sizeof(root), "/tmp/lvnet-host-XXXXXX");
+    signal_processes(true, SIGKILL);
+    snprintf(root, sizeof(root), ROOT_PREFIX "XXXXXX");
     assert_non_null(mkdtemp(root));
     snprintf(uri, sizeof(uri), "qemu:///embed?root=%s", root);
     return 0;
@@ -227,6 +254,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    /* a case that failed half-way may have left its dnsmasq running */
+    for (int tries = 0; signal_processes(false, SIGKILL) > 0 && tries < 5000; tries++)
+        usleep(1000);
     remove_tree(root);
     unsetenv("LUVIRT_DNSMASQ");
     unsetenv("LUVIRT_NFT");
