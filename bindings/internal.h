@@ -148,6 +148,20 @@ lv_lookup_by lv__opt_lookup_by(lua_State *L, int idx, bool ids);
 /* ---- l_process.c ---- */
 void lv__process_open(lua_State *L); /* adds luvirt.run_interactive */
 
+/* ---- l_handle.c ---- */
+/* A Domain, Network or Pool: its UUID and the name it had when last seen; the
+ * Connection is in user value 1. */
+typedef struct lv_handle {
+    unsigned char uuid[LV_UUID_LEN];
+    char *name;
+} lv_handle;
+/* Pushes a handle of metatable `mt` on the connection at conn_idx. */
+lv_handle *lv__handle_push(lua_State *L, const char *mt, int conn_idx, const unsigned char *uuid,
+                           const char *name);
+/* Registers the metatable `mt`: `methods` and name, uuid as __index, and
+ * __gc, __tostring ("luvirt.Domain (web)"), __eq (same UUID). */
+void lv__handle_open_type(lua_State *L, const char *mt, const luaL_Reg *methods);
+
 /* ---- l_connection.c / l_domain.c ---- */
 #define LV_CONNECTION_MT "luvirt.Connection"
 #define LV_DOMAIN_MT "luvirt.Domain"

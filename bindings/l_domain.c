@@ -8,10 +8,7 @@
 #include "core/alloc.h"
 #include "internal.h"
 
-typedef struct lv_ldomain {
-    unsigned char uuid[LV_UUID_LEN];
-    char *name; /* as last seen */
-} lv_ldomain;
+typedef lv_handle lv_ldomain;
 
 static lv_ldomain *check_domain(lua_State *L, int idx)
 {
@@ -34,13 +31,7 @@ const unsigned char *lv__domain_uuid(lua_State *L, int idx)
 
 void lv__domain_push(lua_State *L, int conn_idx, const lv_domain_info *info)
 {
-    conn_idx = lua_absindex(L, conn_idx);
-    lv_ldomain *d = lua_newuserdatauv(L, sizeof(*d), 1);
-    memcpy(d->uuid, info->uuid, LV_UUID_LEN);
-    d->name = lv_strdup(info->name);
-    luaL_setmetatable(L, LV_DOMAIN_MT);
-    lua_pushvalue(L, conn_idx);
-    lua_setiuservalue(L, -2, 1);
+    lv__handle_push(L, LV_DOMAIN_MT, conn_idx, info->uuid, info->name);
 }
 
 static void set_field_string(lua_State *L, const char *key, const char *value)
@@ -84,20 +75,6 @@ void lv__domain_info_push(lua_State *L, const lv_domain_info *info)
     set_field_int(L, "max_memory_kib", (lua_Integer)info->max_memory_kib);
     set_field_int(L, "memory_kib", (lua_Integer)info->memory_kib);
     set_field_int(L, "cpu_time_ns", (lua_Integer)info->cpu_time_ns);
-}
-
-static int l_dom_name(lua_State *L)
-{
-    lua_pushstring(L, check_domain(L, 1)->name);
-    return 1;
-}
-
-static int l_dom_uuid(lua_State *L)
-{
-    char uuid[LV_UUID_STRING_LEN];
-    lv_uuid_format(check_domain(L, 1)->uuid, uuid);
-    lua_pushstring(L, uuid);
-    return 1;
 }
 
 /* Info-based methods: a fresh get_info, then one of these views. The Domain
@@ -440,33 +417,9 @@ static int l_dom_rename(lua_State *L)
     return lv__call_wait(L, call);
 }
 
-static int l_dom_gc(lua_State *L)
-{
-    lv_ldomain *d = check_domain(L, 1);
-    free(d->name);
-    d->name = NULL;
-    return 0;
-}
-
-static int l_dom_tostring(lua_State *L)
-{
-    lua_pushfstring(L, "luvirt.Domain (%s)", check_domain(L, 1)->name);
-    return 1;
-}
-
-static int l_dom_eq(lua_State *L)
-{
-    lv_ldomain *a = luaL_testudata(L, 1, LV_DOMAIN_MT);
-    lv_ldomain *b = luaL_testudata(L, 2, LV_DOMAIN_MT);
-    lua_pushboolean(L, a && b && memcmp(a->uuid, b->uuid, LV_UUID_LEN) == 0);
-    return 1;
-}
-
 void lv__domain_open_lib(lua_State *L)
 {
     static const luaL_Reg methods[] = {
-        {"name", l_dom_name},
-        {"uuid", l_dom_uuid},
         {"id", l_dom_id},
         {"info", l_dom_info},
         {"state", l_dom_state},
@@ -494,15 +447,5 @@ void lv__domain_open_lib(lua_State *L)
         {"qemu_monitor_command", l_dom_qemu_monitor_command},
         {NULL, NULL},
     };
-    static const luaL_Reg meta[] = {
-        {"__gc", l_dom_gc},
-        {"__tostring", l_dom_tostring},
-        {"__eq", l_dom_eq},
-        {NULL, NULL},
-    };
-    luaL_newmetatable(L, LV_DOMAIN_MT);
-    luaL_setfuncs(L, meta, 0);
-    luaL_newlib(L, methods);
-    lua_setfield(L, -2, "__index");
-    lua_pop(L, 1);
+    lv__handle_open_type(L, LV_DOMAIN_MT, methods);
 }

@@ -8,10 +8,7 @@
 #include "core/alloc.h"
 #include "network_internal.h"
 
-typedef struct lv_lnetwork {
-    unsigned char uuid[LV_UUID_LEN];
-    char *name; /* as last seen */
-} lv_lnetwork;
+typedef lv_handle lv_lnetwork;
 
 static lv_lnetwork *check_network(lua_State *L, int idx)
 {
@@ -34,13 +31,7 @@ const unsigned char *lv__network_uuid(lua_State *L, int idx)
 
 void lv__network_push(lua_State *L, int conn_idx, const lv_net_info *info)
 {
-    conn_idx = lua_absindex(L, conn_idx);
-    lv_lnetwork *n = lua_newuserdatauv(L, sizeof(*n), 1);
-    memcpy(n->uuid, info->uuid, LV_UUID_LEN);
-    n->name = lv_strdup(info->name);
-    luaL_setmetatable(L, LV_NETWORK_MT);
-    lua_pushvalue(L, conn_idx);
-    lua_setiuservalue(L, -2, 1);
+    lv__handle_push(L, LV_NETWORK_MT, conn_idx, info->uuid, info->name);
 }
 
 /* ---- Connection methods -------------------------------------------------- */
@@ -140,20 +131,6 @@ static int l_conn_create_network(lua_State *L)
 }
 
 /* ---- Network methods ----------------------------------------------------- */
-
-static int l_net_name(lua_State *L)
-{
-    lua_pushstring(L, check_network(L, 1)->name);
-    return 1;
-}
-
-static int l_net_uuid(lua_State *L)
-{
-    char uuid[LV_UUID_STRING_LEN];
-    lv_uuid_format(check_network(L, 1)->uuid, uuid);
-    lua_pushstring(L, uuid);
-    return 1;
-}
 
 /* A fresh lookup by uuid; refreshes the cached name. ctx_ref: the Network. */
 static int push_info(lua_State *L, lv_call *call)
@@ -302,28 +279,6 @@ static int l_net_leases(lua_State *L)
     return lv__call_wait(L, call);
 }
 
-static int l_net_gc(lua_State *L)
-{
-    lv_lnetwork *n = check_network(L, 1);
-    free(n->name);
-    n->name = NULL;
-    return 0;
-}
-
-static int l_net_tostring(lua_State *L)
-{
-    lua_pushfstring(L, "luvirt.Network (%s)", check_network(L, 1)->name);
-    return 1;
-}
-
-static int l_net_eq(lua_State *L)
-{
-    lv_lnetwork *a = luaL_testudata(L, 1, LV_NETWORK_MT);
-    lv_lnetwork *b = luaL_testudata(L, 2, LV_NETWORK_MT);
-    lua_pushboolean(L, a && b && memcmp(a->uuid, b->uuid, LV_UUID_LEN) == 0);
-    return 1;
-}
-
 void lv__network_open_lib(lua_State *L)
 {
     static const luaL_Reg conn_methods[] = {
@@ -335,8 +290,6 @@ void lv__network_open_lib(lua_State *L)
         {NULL, NULL},
     };
     static const luaL_Reg methods[] = {
-        {"name", l_net_name},
-        {"uuid", l_net_uuid},
         {"info", l_net_info},
         {"xml", l_net_xml},
         {"start", l_net_start},
@@ -348,21 +301,11 @@ void lv__network_open_lib(lua_State *L)
         {"on", lv__l_net_on},
         {NULL, NULL},
     };
-    static const luaL_Reg meta[] = {
-        {"__gc", l_net_gc},
-        {"__tostring", l_net_tostring},
-        {"__eq", l_net_eq},
-        {NULL, NULL},
-    };
     /* stack: ... -> the Connection's __index table gets conn_methods */
     luaL_getmetatable(L, LV_CONNECTION_MT);
     lua_getfield(L, -1, "__index");
     luaL_setfuncs(L, conn_methods, 0);
     lua_pop(L, 2);
 
-    luaL_newmetatable(L, LV_NETWORK_MT);
-    luaL_setfuncs(L, meta, 0);
-    luaL_newlib(L, methods);
-    lua_setfield(L, -2, "__index");
-    lua_pop(L, 1);
+    lv__handle_open_type(L, LV_NETWORK_MT, methods);
 }

@@ -6,10 +6,7 @@
 #include "core/alloc.h"
 #include "l_storage.h"
 
-typedef struct lv_lpool {
-    unsigned char uuid[LV_UUID_LEN];
-    char *name; /* as last seen */
-} lv_lpool;
+typedef lv_handle lv_lpool;
 
 static lv_lpool *check_pool(lua_State *L, int idx)
 {
@@ -32,13 +29,7 @@ lv_conn *lv__pool_conn(lua_State *L, int idx)
 
 void lv__pool_push(lua_State *L, int conn_idx, const unsigned char *uuid, const char *name)
 {
-    conn_idx = lua_absindex(L, conn_idx);
-    lv_lpool *p = lua_newuserdatauv(L, sizeof(*p), 1);
-    memcpy(p->uuid, uuid, LV_UUID_LEN);
-    p->name = lv_strdup(name ? name : "");
-    luaL_setmetatable(L, LV_POOL_MT);
-    lua_pushvalue(L, conn_idx);
-    lua_setiuservalue(L, -2, 1);
+    lv__handle_push(L, LV_POOL_MT, conn_idx, uuid, name ? name : "");
 }
 
 int lv__push_pool(lua_State *L, lv_call *call)
@@ -47,20 +38,6 @@ int lv__push_pool(lua_State *L, lv_call *call)
     lua_rawgeti(L, LUA_REGISTRYINDEX, call->ctx_ref);
     lv__pool_push(L, -1, info->uuid, info->name);
     lua_remove(L, -2);
-    return 1;
-}
-
-static int l_pool_name(lua_State *L)
-{
-    lua_pushstring(L, check_pool(L, 1)->name);
-    return 1;
-}
-
-static int l_pool_uuid(lua_State *L)
-{
-    char uuid[LV_UUID_STRING_LEN];
-    lv_uuid_format(check_pool(L, 1)->uuid, uuid);
-    lua_pushstring(L, uuid);
     return 1;
 }
 
@@ -253,33 +230,9 @@ static int l_pool_create_volume_from(lua_State *L)
     return lv__call_wait(L, call);
 }
 
-static int l_pool_gc(lua_State *L)
-{
-    lv_lpool *p = check_pool(L, 1);
-    free(p->name);
-    p->name = NULL;
-    return 0;
-}
-
-static int l_pool_tostring(lua_State *L)
-{
-    lua_pushfstring(L, "luvirt.Pool (%s)", check_pool(L, 1)->name);
-    return 1;
-}
-
-static int l_pool_eq(lua_State *L)
-{
-    lv_lpool *a = luaL_testudata(L, 1, LV_POOL_MT);
-    lv_lpool *b = luaL_testudata(L, 2, LV_POOL_MT);
-    lua_pushboolean(L, a && b && memcmp(a->uuid, b->uuid, LV_UUID_LEN) == 0);
-    return 1;
-}
-
 void lv__pool_open_lib(lua_State *L)
 {
     static const luaL_Reg methods[] = {
-        {"name", l_pool_name},
-        {"uuid", l_pool_uuid},
         {"info", l_pool_info},
         {"xml", l_pool_xml},
         {"start", l_pool_start},
@@ -296,15 +249,5 @@ void lv__pool_open_lib(lua_State *L)
         {"create_volume_from", l_pool_create_volume_from},
         {NULL, NULL},
     };
-    static const luaL_Reg meta[] = {
-        {"__gc", l_pool_gc},
-        {"__tostring", l_pool_tostring},
-        {"__eq", l_pool_eq},
-        {NULL, NULL},
-    };
-    luaL_newmetatable(L, LV_POOL_MT);
-    luaL_setfuncs(L, meta, 0);
-    luaL_newlib(L, methods);
-    lua_setfield(L, -2, "__index");
-    lua_pop(L, 1);
+    lv__handle_open_type(L, LV_POOL_MT, methods);
 }
