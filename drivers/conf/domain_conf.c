@@ -112,47 +112,11 @@ lv_domain_def *lv_domain_def_parse_node(struct _xmlNode *node, unsigned flags, l
 
 lv_domain_def *lv_domain_def_parse_xml(const char *xml, unsigned flags, lv_error *err)
 {
-    xmlParserCtxtPtr pctx;
-    xmlDocPtr doc;
-    lv_domain_def *def = NULL;
-    size_t len;
-
-    if (!xml || !*xml) {
-        lv_error_set(err, LV_ERR_XML, "XML error: empty domain definition");
+    xmlDocPtr doc = lv__xb_read_doc(xml, "domain definition", "domain.xml", err);
+    if (!doc)
         return NULL;
-    }
-    len = strlen(xml);
-    if (len > INT32_MAX) {
-        lv_error_set(err, LV_ERR_XML, "XML error: domain definition too large");
-        return NULL;
-    }
-    pctx = xmlNewParserCtxt();
-    if (!pctx) {
-        lv_error_set(err, LV_ERR_NO_MEMORY, "out of memory creating an XML parser");
-        return NULL;
-    }
-    /* Never the network, never entity substitution, no DTD loading, no noise on stderr. */
-    doc = xmlCtxtReadMemory(pctx, xml, (int)len, "domain.xml", NULL,
-                            XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
-                                XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
-    if (!doc) {
-        const xmlError *e = xmlCtxtGetLastError(pctx);
-        char msg[512];
-        snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message : "unknown error");
-        msg[strcspn(msg, "\n")] = '\0';
-        lv_error_set(err, LV_ERR_XML, "XML error: malformed XML at line %d: %s", e ? e->line : 0,
-                     msg);
-        xmlFreeParserCtxt(pctx);
-        return NULL;
-    }
-    if (doc->intSubset || doc->extSubset)
-        lv_error_set(err, LV_ERR_XML,
-                     "XML error: a DOCTYPE is not allowed in a domain "
-                     "definition");
-    else
-        def = lv_domain_def_parse_node(xmlDocGetRootElement(doc), flags, err);
+    lv_domain_def *def = lv_domain_def_parse_node(xmlDocGetRootElement(doc), flags, err);
     xmlFreeDoc(doc);
-    xmlFreeParserCtxt(pctx);
     return def;
 }
 

@@ -79,41 +79,6 @@ static const lv__xb_elem network_elem = {
 
 /* clang-format on */
 
-static xmlDocPtr read_doc(const char *xml, const char *what, lv_error *err)
-{
-    if (!xml || !*xml) {
-        lv_error_set(err, LV_ERR_XML, "XML error: empty %s", what);
-        return NULL;
-    }
-    size_t len = strlen(xml);
-    if (len > INT32_MAX) {
-        lv_error_set(err, LV_ERR_XML, "XML error: %s too large", what);
-        return NULL;
-    }
-    xmlParserCtxtPtr pctx = xmlNewParserCtxt();
-    if (!pctx) {
-        lv_error_set(err, LV_ERR_NO_MEMORY, "out of memory creating an XML parser");
-        return NULL;
-    }
-    /* Never the network, never entity substitution, no noise on stderr. */
-    xmlDocPtr doc = xmlCtxtReadMemory(pctx, xml, (int)len, "network.xml", NULL,
-                                      XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
-                                          XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
-    if (!doc) {
-        const xmlError *e = xmlCtxtGetLastError(pctx);
-        char msg[512];
-        snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message : "unknown error");
-        msg[strcspn(msg, "\n")] = '\0';
-        lv_error_set(err, LV_ERR_XML, "XML error: malformed XML at line %d: %s", e ? e->line : 0,
-                     msg);
-    } else if (doc->intSubset || doc->extSubset) {
-        lv_error_set(err, LV_ERR_XML, "XML error: a DOCTYPE is not allowed in a %s", what);
-        xmlFreeDoc(doc);
-        doc = NULL;
-    }
-    xmlFreeParserCtxt(pctx);
-    return doc;
-}
 
 /* The root element when it is <name> without a namespace, else an error. */
 static xmlNodePtr root_named(xmlDocPtr doc, const char *name, lv_error *err)
@@ -130,7 +95,7 @@ static xmlNodePtr root_named(xmlDocPtr doc, const char *name, lv_error *err)
 
 lv_network_def *lv_network_def_parse_xml(const char *xml, lv_error *err)
 {
-    xmlDocPtr doc = read_doc(xml, "network definition", err);
+    xmlDocPtr doc = lv__xb_read_doc(xml, "network definition", "network.xml", err);
     if (!doc)
         return NULL;
     lv_network_def *def = NULL;
@@ -177,7 +142,7 @@ int lv_network_dhcp_host_parse_xml(const char *xml, const lv_network_def *def,
                                    lv_network_dhcp_host *out, lv_error *err)
 {
     memset(out, 0, sizeof(*out));
-    xmlDocPtr doc = read_doc(xml, "DHCP host", err);
+    xmlDocPtr doc = lv__xb_read_doc(xml, "DHCP host", "network.xml", err);
     if (!doc)
         return -1;
     int rc = -1;

@@ -319,42 +319,6 @@ static int vol_post_parse(lv_vol_def *def, lv_error *err)
 
 /* ---- parse and format ----------------------------------------------------------------------- */
 
-static xmlDocPtr read_doc(const char *xml, const char *what, lv_error *err)
-{
-    if (!xml || !*xml) {
-        lv_error_set(err, LV_ERR_XML, "XML error: empty %s definition", what);
-        return NULL;
-    }
-    size_t len = strlen(xml);
-    if (len > INT32_MAX) {
-        lv_error_set(err, LV_ERR_XML, "XML error: %s definition too large", what);
-        return NULL;
-    }
-    xmlParserCtxtPtr pctx = xmlNewParserCtxt();
-    if (!pctx) {
-        lv_error_set(err, LV_ERR_NO_MEMORY, "out of memory creating an XML parser");
-        return NULL;
-    }
-    /* Never the network, never entity substitution, no DTD loading. */
-    xmlDocPtr doc = xmlCtxtReadMemory(pctx, xml, (int)len, "storage.xml", NULL,
-                                      XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
-                                          XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
-    if (!doc) {
-        const xmlError *e = xmlCtxtGetLastError(pctx);
-        char msg[512];
-        snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message : "unknown error");
-        msg[strcspn(msg, "\n")] = '\0';
-        lv_error_set(err, LV_ERR_XML, "XML error: malformed XML at line %d: %s", e ? e->line : 0,
-                     msg);
-    } else if (doc->intSubset || doc->extSubset) {
-        lv_error_set(err, LV_ERR_XML, "XML error: a DOCTYPE is not allowed in a %s definition",
-                     what);
-        xmlFreeDoc(doc);
-        doc = NULL;
-    }
-    xmlFreeParserCtxt(pctx);
-    return doc;
-}
 
 static xmlNodePtr root_named(xmlDocPtr doc, const char *name, lv_error *err)
 {
@@ -369,7 +333,7 @@ static xmlNodePtr root_named(xmlDocPtr doc, const char *name, lv_error *err)
 
 lv_pool_def *lv_pool_def_parse_xml(const char *xml, unsigned flags, lv_error *err)
 {
-    xmlDocPtr doc = read_doc(xml, "pool", err);
+    xmlDocPtr doc = lv__xb_read_doc(xml, "pool definition", "storage.xml", err);
     if (!doc)
         return NULL;
     lv_pool_def *def = NULL;
@@ -421,7 +385,7 @@ void lv_pool_def_free(lv_pool_def *def)
 lv_vol_def *lv_vol_def_parse_xml(const char *xml, unsigned flags, lv_error *err)
 {
     (void)flags;
-    xmlDocPtr doc = read_doc(xml, "volume", err);
+    xmlDocPtr doc = lv__xb_read_doc(xml, "volume definition", "storage.xml", err);
     if (!doc)
         return NULL;
     lv_vol_def *def = NULL;

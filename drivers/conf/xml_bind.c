@@ -671,3 +671,39 @@ void lv__xb_deepen(const lv__xb_elem *e, void *base)
         }
     }
 }
+
+xmlDocPtr lv__xb_read_doc(const char *xml, const char *what, const char *url, lv_error *err)
+{
+    if (!xml || !*xml) {
+        lv_error_set(err, LV_ERR_XML, "XML error: empty %s", what);
+        return NULL;
+    }
+    size_t len = strlen(xml);
+    if (len > INT32_MAX) {
+        lv_error_set(err, LV_ERR_XML, "XML error: %s too large", what);
+        return NULL;
+    }
+    xmlParserCtxtPtr pctx = xmlNewParserCtxt();
+    if (!pctx) {
+        lv_error_set(err, LV_ERR_NO_MEMORY, "out of memory creating an XML parser");
+        return NULL;
+    }
+    /* Never the network, never entity substitution, no DTD loading, no noise on stderr. */
+    xmlDocPtr doc = xmlCtxtReadMemory(pctx, xml, (int)len, url, NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
+                                          XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+    if (!doc) {
+        const xmlError *e = xmlCtxtGetLastError(pctx);
+        char msg[512];
+        snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message : "unknown error");
+        msg[strcspn(msg, "\n")] = '\0';
+        lv_error_set(err, LV_ERR_XML, "XML error: malformed XML at line %d: %s", e ? e->line : 0,
+                     msg);
+    } else if (doc->intSubset || doc->extSubset) {
+        lv_error_set(err, LV_ERR_XML, "XML error: a DOCTYPE is not allowed in a %s", what);
+        xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    xmlFreeParserCtxt(pctx);
+    return doc;
+}

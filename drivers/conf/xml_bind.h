@@ -107,6 +107,11 @@ void lv__xb_deepen(const lv__xb_elem *e, void *base);
 /* Frees everything e describes inside base (not base itself) and zeroes it. */
 void lv__xb_clear(const lv__xb_elem *e, void *base);
 
+/* Parses a definition's text safely (no network, no entities, no DOCTYPE); on
+ * failure NULL and one line naming `what` ("domain definition", "DHCP host")
+ * or libxml2's complaint with its line. `url` only names the document. */
+xmlDocPtr lv__xb_read_doc(const char *xml, const char *what, const char *url, lv_error *err);
+
 /* Helpers shared with hand-written parts. */
 /* "element <target> in <disk>" for messages. */
 const char *lv__xb_where(xmlNodePtr node, char *buf, size_t len);
