@@ -113,6 +113,7 @@ static void qmp_free(lv_qmp *q)
     if (q->tok)
         json_tokener_free(q->tok);
     free(q->path);
+    free(q->rbuf);
     free(q);
 }
 
@@ -313,9 +314,11 @@ lv_qmp *lv_qmp_new(uv_loop_t *loop, const lv_qmp_callbacks *cbs)
         q->cbs = *cbs;
     q->max_msg = LV_QMP_MAX_MESSAGE_DEFAULT;
     q->tok = json_tokener_new_ex(64);
+    q->rbuf = lv_realloc(NULL, LV__QMP_RBUF_SIZE); /* not zeroed, on purpose */
     if (!q->tok || uv_pipe_init(loop, &q->pipe, 0) < 0) {
         if (q->tok)
             json_tokener_free(q->tok);
+        free(q->rbuf);
         free(q);
         return NULL;
     }

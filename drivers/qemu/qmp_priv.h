@@ -82,8 +82,13 @@ struct lv_qmp {
     bool have_version;
     lv_qmp_version version;
 
-    char rbuf[64 * 1024];
+    /* Read buffer, allocated apart and not zeroed: only the bytes qemu sends
+     * are ever touched, so a connection costs what it reads, not 64 KiB of
+     * memory (calloc would clear it all). */
+    char *rbuf;
 };
+
+#define LV__QMP_RBUF_SIZE (64 * 1024)
 
 /* qmp.c */
 /* Ends the connection (stops the handles); the waiting callbacks learn why

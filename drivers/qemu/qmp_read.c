@@ -232,7 +232,7 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
     (void)suggested;
     lv_qmp *q = h->data;
-    *buf = uv_buf_init(q->rbuf, sizeof(q->rbuf));
+    *buf = uv_buf_init(q->rbuf, LV__QMP_RBUF_SIZE);
 }
 
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
