@@ -158,6 +158,15 @@ typedef struct lv_handle {
 /* Pushes a handle of metatable `mt` on the connection at conn_idx. */
 lv_handle *lv__handle_push(lua_State *L, const char *mt, int conn_idx, const unsigned char *uuid,
                            const char *name);
+/* The Connection of the handle at idx (type checked by the caller), checked open. */
+lv_conn *lv__handle_conn(lua_State *L, int idx);
+/* Keeps `name` (NULL: none known) as the name the handle was last seen with. */
+void lv__handle_remember_name(lv_handle *h, const char *name);
+/* An operation on the handle's object: undefine, start, destroy... */
+typedef void (*lv_handle_op)(lv_conn *c, const unsigned char *uuid, unsigned flags,
+                             lv_done_cb cb, void *opaque);
+/* Runs op on h (the handle at index 1) and its connection; true or nil, message, code. */
+int lv__handle_call(lua_State *L, const lv_handle *h, lv_handle_op op, unsigned flags);
 /* Registers the metatable `mt`: `methods` and name, uuid as __index, and
  * __gc, __tostring ("luvirt.Domain (web)"), __eq (same UUID). */
 void lv__handle_open_type(lua_State *L, const char *mt, const luaL_Reg *methods);

@@ -15,15 +15,6 @@ static lv_ldomain *check_domain(lua_State *L, int idx)
     return luaL_checkudata(L, idx, LV_DOMAIN_MT);
 }
 
-/* The domain's connection, checked open; pushes nothing. */
-static lv_conn *domain_conn(lua_State *L, int idx)
-{
-    lua_getiuservalue(L, idx, 1);
-    lv_conn *c = lv__check_conn(L, -1);
-    lua_pop(L, 1);
-    return c;
-}
-
 const unsigned char *lv__domain_uuid(lua_State *L, int idx)
 {
     return check_domain(L, idx)->uuid;
@@ -87,10 +78,7 @@ static int push_info_view(lua_State *L, lv_call *call, info_view view)
     lua_rawgeti(L, LUA_REGISTRYINDEX, call->ctx_ref);
     lv_ldomain *d = lua_touserdata(L, -1);
     lua_pop(L, 1);
-    if (d && info->name && (!d->name || strcmp(d->name, info->name) != 0)) {
-        free(d->name);
-        d->name = lv_strdup(info->name);
-    }
+    lv__handle_remember_name(d, info->name);
     switch (view) {
     case VIEW_INFO:
         lv__domain_info_push(L, info);
@@ -132,7 +120,7 @@ static int push_autostart(lua_State *L, lv_call *call)
 static int info_call(lua_State *L, lv_call_push_fn push)
 {
     lv_ldomain *d = check_domain(L, 1);
-    lv_conn *c = domain_conn(L, 1);
+    lv_conn *c = lv__handle_conn(L, 1);
     lv_call *call = lv__call_new(L, push);
     lua_pushvalue(L, 1);
     call->ctx_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -157,16 +145,9 @@ static int l_dom_autostart(lua_State *L)
     return info_call(L, push_autostart);
 }
 
-typedef void (*simple_op)(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
-                          void *opaque);
-
-static int simple_call(lua_State *L, simple_op op, unsigned flags)
+static int simple_call(lua_State *L, lv_handle_op op, unsigned flags)
 {
-    lv_ldomain *d = check_domain(L, 1);
-    lv_conn *c = domain_conn(L, 1);
-    lv_call *call = lv__call_new(L, lv__push_true);
-    op(c, d->uuid, flags, lv__call_done_cb, call);
-    return lv__call_wait(L, call);
+    return lv__handle_call(L, check_domain(L, 1), op, flags);
 }
 
 static int l_dom_start(lua_State *L)
@@ -224,7 +205,7 @@ static int l_dom_qemu_monitor_command(lua_State *L)
     lv_ldomain *d = check_domain(L, 1);
     const char *text = luaL_checkstring(L, 2);
     lv__check_opts(L, 3, allowed);
-    lv_conn *c = domain_conn(L, 1);
+    lv_conn *c = lv__handle_conn(L, 1);
     unsigned flags = lv__opt_bool(L, 3, "hmp") ? LV_QMP_PASSTHROUGH_HMP : 0;
     lv_call *call = lv__call_new(L, lv__push_string);
     lv_domain_qemu_monitor_command(c, d->uuid, text, flags, lv__call_string_cb, call);
@@ -275,7 +256,7 @@ static int l_dom_qmp(lua_State *L)
     luaL_checkstring(L, 2);
     if (!lua_isnoneornil(L, 3))
         luaL_checktype(L, 3, LUA_TTABLE);
-    lv_conn *c = domain_conn(L, 1);
+    lv_conn *c = lv__handle_conn(L, 1);
     lua_settop(L, 3);
     /* stack: dom cmd args -> ... {execute=cmd, arguments=args} */
     lua_createtable(L, 0, 2);
@@ -324,7 +305,7 @@ static int l_dom_stats(lua_State *L)
         }
         lua_pop(L, 1);
     }
-    lv_conn *c = domain_conn(L, 1);
+    lv_conn *c = lv__handle_conn(L, 1);
     lv_call *call = lv__call_new(L, lv__push_params);
     lv_domain_get_stats(c, d->uuid, groups, lv__call_params_cb, call);
     return lv__call_wait(L, call);
@@ -333,7 +314,7 @@ static int l_dom_stats(lua_State *L)
 static int l_dom_memory_stats(lua_State *L)
 {
     lv_ldomain *d = check_domain(L, 1);
-    lv_conn *c = domain_conn(L, 1);
+    lv_conn *c = lv__handle_conn(L, 1);
     lv_call *call = lv__call_new(L, lv__push_params);
     lv_domain_memory_stats(c, d->uuid, 0, lv__call_params_cb, call);
     return lv__call_wait(L, call);
@@ -343,7 +324,7 @@ static int l_dom_block_info(lua_State *L)
 {
     lv_ldomain *d = check_domain(L, 1);
     const char *disk = luaL_checkstring(L, 2);
-    lv_conn *c = domain_conn(L, 1);
+    lv_conn *c = lv__handle_conn(L, 1);
     lv_call *call = lv__call_new(L, lv__push_params);
     lv_domain_block_info(c, d->uuid, disk, 0, lv__call_params_cb, call);
     return lv__call_wait(L, call);
@@ -353,7 +334,7 @@ static int l_dom_set_autostart(lua_State *L)
 {
     lv_ldomain *d = check_domain(L, 1);
     luaL_checktype(L, 2, LUA_TBOOLEAN);
-    lv_conn *c = domain_conn(L, 1);
+    lv_conn *c = lv__handle_conn(L, 1);
     lv_call *call = lv__call_new(L, lv__push_true);
     lv_domain_set_autostart(c, d->uuid, lua_toboolean(L, 2), lv__call_done_cb, call);
     return lv__call_wait(L, call);
@@ -364,7 +345,7 @@ static int l_dom_xml(lua_State *L)
     static const char *const allowed[] = {"inactive", NULL};
     lv_ldomain *d = check_domain(L, 1);
     lv__check_opts(L, 2, allowed);
-    lv_conn *c = domain_conn(L, 1);
+    lv_conn *c = lv__handle_conn(L, 1);
     unsigned flags = lv__opt_bool(L, 2, "inactive") ? LV_XML_INACTIVE : 0;
     lv_call *call = lv__call_new(L, lv__push_string);
     lv_domain_get_xml(c, d->uuid, flags, lv__call_string_cb, call);
@@ -377,7 +358,7 @@ static int l_dom_set_description(lua_State *L)
     lv_ldomain *d = check_domain(L, 1);
     const char *text = luaL_optstring(L, 2, NULL);
     lv__check_opts(L, 3, allowed);
-    lv_conn *c = domain_conn(L, 1);
+    lv_conn *c = lv__handle_conn(L, 1);
     lv_metadata_kind kind = lv__opt_bool(L, 3, "title") ? LV_METADATA_TITLE : LV_METADATA_DESCRIPTION;
     unsigned flags = (lv__opt_bool(L, 3, "live") ? LV_AFFECT_LIVE : 0) |
                      (lv__opt_bool(L, 3, "config") ? LV_AFFECT_CONFIG : 0);
@@ -407,7 +388,7 @@ static int l_dom_rename(lua_State *L)
 {
     lv_ldomain *d = check_domain(L, 1);
     const char *name = luaL_checkstring(L, 2);
-    lv_conn *c = domain_conn(L, 1);
+    lv_conn *c = lv__handle_conn(L, 1);
     lv_call *call = lv__call_new(L, push_renamed);
     call->r.str = lv_strdup(name);
     call->release = release_new_name;

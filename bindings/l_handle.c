@@ -20,6 +20,30 @@ lv_handle *lv__handle_push(lua_State *L, const char *mt, int conn_idx, const uns
     return h;
 }
 
+lv_conn *lv__handle_conn(lua_State *L, int idx)
+{
+    lua_getiuservalue(L, idx, 1);
+    lv_conn *c = lv__check_conn(L, -1);
+    lua_pop(L, 1);
+    return c;
+}
+
+void lv__handle_remember_name(lv_handle *h, const char *name)
+{
+    if (h && name && (!h->name || strcmp(h->name, name) != 0)) {
+        free(h->name);
+        h->name = lv_strdup(name);
+    }
+}
+
+int lv__handle_call(lua_State *L, const lv_handle *h, lv_handle_op op, unsigned flags)
+{
+    lv_conn *c = lv__handle_conn(L, 1);
+    lv_call *call = lv__call_new(L, lv__push_true);
+    op(c, h->uuid, flags, lv__call_done_cb, call);
+    return lv__call_wait(L, call);
+}
+
 /* The functions below serve every handle type: upvalue 1 is its metatable's name. */
 static lv_handle *check_handle(lua_State *L, int idx)
 {

@@ -15,15 +15,6 @@ static lv_lnetwork *check_network(lua_State *L, int idx)
     return luaL_checkudata(L, idx, LV_NETWORK_MT);
 }
 
-/* The network's connection, checked open; pushes nothing. */
-static lv_conn *network_conn(lua_State *L, int idx)
-{
-    lua_getiuservalue(L, idx, 1);
-    lv_conn *c = lv__check_conn(L, -1);
-    lua_pop(L, 1);
-    return c;
-}
-
 const unsigned char *lv__network_uuid(lua_State *L, int idx)
 {
     return check_network(L, idx)->uuid;
@@ -139,10 +130,7 @@ static int push_info(lua_State *L, lv_call *call)
     lua_rawgeti(L, LUA_REGISTRYINDEX, call->ctx_ref);
     lv_lnetwork *n = lua_touserdata(L, -1);
     lua_pop(L, 1);
-    if (n && info->name && (!n->name || strcmp(n->name, info->name) != 0)) {
-        free(n->name);
-        n->name = lv_strdup(info->name);
-    }
+    lv__handle_remember_name(n, info->name);
     lv__net_info_push(L, info);
     return 1;
 }
@@ -151,7 +139,7 @@ static int push_info(lua_State *L, lv_call *call)
 static int l_net_info(lua_State *L)
 {
     lv_lnetwork *n = check_network(L, 1);
-    lv_conn *c = network_conn(L, 1);
+    lv_conn *c = lv__handle_conn(L, 1);
     char uuid[LV_UUID_STRING_LEN];
     lv_uuid_format(n->uuid, uuid);
     lv_call *call = lv__call_new(L, push_info);
@@ -166,23 +154,16 @@ static int l_net_xml(lua_State *L)
     static const char *const allowed[] = {"inactive", NULL};
     lv_lnetwork *n = check_network(L, 1);
     lv__check_opts(L, 2, allowed);
-    lv_conn *c = network_conn(L, 1);
+    lv_conn *c = lv__handle_conn(L, 1);
     unsigned flags = lv__opt_bool(L, 2, "inactive") ? LV_NET_XML_INACTIVE : 0;
     lv_call *call = lv__call_new(L, lv__push_string);
     lv_net_get_xml(c, n->uuid, flags, lv__call_string_cb, call);
     return lv__call_wait(L, call);
 }
 
-typedef void (*simple_op)(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
-                          void *opaque);
-
-static int simple_call(lua_State *L, simple_op op, unsigned flags)
+static int simple_call(lua_State *L, lv_handle_op op, unsigned flags)
 {
-    lv_lnetwork *n = check_network(L, 1);
-    lv_conn *c = network_conn(L, 1);
-    lv_call *call = lv__call_new(L, lv__push_true);
-    op(c, n->uuid, flags, lv__call_done_cb, call);
-    return lv__call_wait(L, call);
+    return lv__handle_call(L, check_network(L, 1), op, flags);
 }
 
 static int l_net_start(lua_State *L)
@@ -211,7 +192,7 @@ static int l_net_set_autostart(lua_State *L)
 {
     lv_lnetwork *n = check_network(L, 1);
     luaL_checktype(L, 2, LUA_TBOOLEAN);
-    lv_conn *c = network_conn(L, 1);
+    lv_conn *c = lv__handle_conn(L, 1);
     lv_call *call = lv__call_new(L, lv__push_true);
     lv_net_set_autostart(c, n->uuid, lua_toboolean(L, 2), lv__call_done_cb, call);
     return lv__call_wait(L, call);
@@ -246,7 +227,7 @@ static int l_net_update(lua_State *L)
     }
     unsigned flags = (lv__opt_bool(L, 5, "live") ? LV_NET_UPDATE_LIVE : 0) |
                      (lv__opt_bool(L, 5, "config") ? LV_NET_UPDATE_CONFIG : 0);
-    lv_conn *c = network_conn(L, 1);
+    lv_conn *c = lv__handle_conn(L, 1);
     lv_call *call = lv__call_new(L, lv__push_true);
     lv_net_update(c, n->uuid, command, section, parent_index, xml, flags, lv__call_done_cb,
                   call);
@@ -273,7 +254,7 @@ static int l_net_leases(lua_State *L)
             mac = luaL_checkstring(L, -1);
         lua_replace(L, 2); /* keeps the string alive during the call */
     }
-    lv_conn *c = network_conn(L, 1);
+    lv_conn *c = lv__handle_conn(L, 1);
     lv_call *call = lv__call_new(L, push_leases);
     lv_net_dhcp_leases(c, n->uuid, mac, 0, lv__call_lease_list_cb, call);
     return lv__call_wait(L, call);

@@ -21,10 +21,7 @@ const unsigned char *lv__pool_uuid(lua_State *L, int idx)
 lv_conn *lv__pool_conn(lua_State *L, int idx)
 {
     check_pool(L, idx);
-    lua_getiuservalue(L, idx, 1);
-    lv_conn *c = lv__check_conn(L, -1);
-    lua_pop(L, 1);
-    return c;
+    return lv__handle_conn(L, idx);
 }
 
 void lv__pool_push(lua_State *L, int conn_idx, const unsigned char *uuid, const char *name)
@@ -48,10 +45,7 @@ static int push_info(lua_State *L, lv_call *call)
     lua_rawgeti(L, LUA_REGISTRYINDEX, call->ctx_ref);
     lv_lpool *p = lua_touserdata(L, -1);
     lua_pop(L, 1);
-    if (p && info->name && strcmp(p->name, info->name) != 0) {
-        free(p->name);
-        p->name = lv_strdup(info->name);
-    }
+    lv__handle_remember_name(p, info->name);
     lv__pool_info_push(L, info);
     return 1;
 }
@@ -68,16 +62,9 @@ static int l_pool_info(lua_State *L)
     return lv__call_wait(L, call);
 }
 
-typedef void (*pool_op)(lv_conn *c, const unsigned char *uuid, unsigned flags, lv_done_cb cb,
-                        void *opaque);
-
-static int simple_call(lua_State *L, pool_op op, unsigned flags)
+static int simple_call(lua_State *L, lv_handle_op op, unsigned flags)
 {
-    lv_lpool *p = check_pool(L, 1);
-    lv_conn *c = lv__pool_conn(L, 1);
-    lv_call *call = lv__call_new(L, lv__push_true);
-    op(c, p->uuid, flags, lv__call_done_cb, call);
-    return lv__call_wait(L, call);
+    return lv__handle_call(L, check_pool(L, 1), op, flags);
 }
 
 /* pool:start([{build=bool}]) */
