@@ -144,7 +144,8 @@ typedef struct refresh_job {
     size_t next, running;
     char *cache_path;
     json_object *cache, *fresh;
-    bool asked; /* qemu-img was asked about something: the cache changes */
+    bool *known; /* known[i]: vols->items[i]'s header said all (no qemu-img) */
+    bool asked;  /* qemu-img was asked about something: the cache changes */
     lv_done_cb cb;
     void *opaque;
 } refresh_job;
@@ -155,11 +156,6 @@ typedef struct info_call {
     char *stat_key;
     char **argv;
 } info_call;
-
-static int vol_cmp(const void *a, const void *b)
-{
-    return strcmp(((const lv_vol_def *)a)->name, ((const lv_vol_def *)b)->name);
-}
 
 static void refresh_next(refresh_job *job);
 
@@ -233,8 +229,8 @@ static void refresh_next(refresh_job *job)
     while (job->running < INFO_PARALLEL && job->next < job->vols->count) {
         size_t index = job->next++;
         lv_vol_def *vol = &job->vols->items[index];
-        if (lv__image_header_read(vol->target_path, vol))
-            continue; /* raw or plain qcow2: read without qemu-img */
+        if (job->known[index])
+            continue; /* raw or plain qcow2: its header was read by scan */
         char *key = stat_key(vol->target_path);
         if (from_cache(job, vol, key)) {
             free(key);
@@ -263,6 +259,7 @@ static void refresh_next(refresh_job *job)
         json_object_put(job->cache);
         json_object_put(job->fresh);
         free(job->cache_path);
+        free(job->known);
         free(job);
         cb(opaque, NULL);
     }
@@ -286,7 +283,53 @@ static void vol_from_stat(lv_vol_def *v, const char *target, const char *name,
     v->target_perms.group = (lv_opt_int){true, (int)sb->st_gid};
 }
 
-int lv__storage_dir_scan(lv__storage_pool *pool, lv__vol_defs *vols, lv_error *err)
+/* One entry of the target folder that is a regular file: its volume from
+ * fstat and, when the header says all, what qemu-img info would (*known).
+ * Opened relative to the folder, once: a pool of many images costs four
+ * short syscalls per file. 0: not a regular file (or gone). */
+static int scan_entry(int dir_fd, const struct dirent *e, const char *target, lv_vol_def *vol,
+                      bool *known)
+{
+    struct stat sb;
+    /* Only what readdir says is a file, or cannot say, is opened: opening a
+     * device or a FIFO can have effects. */
+    if (e->d_type != DT_REG &&
+        (e->d_type != DT_UNKNOWN ||
+         fstatat(dir_fd, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(sb.st_mode)))
+        return 0;
+    int fd = openat(dir_fd, e->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) {
+        /* Unreadable (not ours): listed from its stat, qemu-img decides. */
+        if (fstatat(dir_fd, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(sb.st_mode))
+            return 0;
+        vol_from_stat(vol, target, e->d_name, &sb);
+        *known = false;
+        return 1;
+    }
+    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return 0;
+    }
+    vol_from_stat(vol, target, e->d_name, &sb);
+    *known = lv__image_header_read_fd(fd, vol->target_path, (uint64_t)sb.st_size, vol) == 1;
+    close(fd);
+    return 1;
+}
+
+typedef struct scanned {
+    lv_vol_def vol;
+    bool known;
+} scanned;
+
+static int scanned_cmp(const void *a, const void *b)
+{
+    return strcmp(((const scanned *)a)->vol.name, ((const scanned *)b)->vol.name);
+}
+
+/* The regular files of the target in name order, their headers read
+ * (known[i]: vols->items[i] needs no qemu-img; NULL: not wanted), and the
+ * pool's sizes. */
+static int scan(lv__storage_pool *pool, lv__vol_defs *vols, bool **known, lv_error *err)
 {
     const lv_pool_def *def = pool->def;
     if (lv__storage_dir_check_target(pool, err) < 0)
@@ -295,18 +338,32 @@ int lv__storage_dir_scan(lv__storage_pool *pool, lv__vol_defs *vols, lv_error *e
     if (!d)
         return lv_error_set_errno(err, errno, "pool '%s': cannot read its target folder '%s'",
                                   def->name, def->target_path);
+    scanned *found = NULL;
+    size_t count = 0, room = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
-        struct stat sb;
         if (lv_name_validate("volume", e->d_name, NULL) < 0) /* ".", "..", hidden, ... */
             continue;
-        if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(sb.st_mode))
-            continue;
-        vol_from_stat(lv__vol_defs_add(vols), def->target_path, e->d_name, &sb);
+        if (count == room) {
+            room = room ? room * 2 : 64;
+            found = lv_realloc(found, room * sizeof(*found));
+        }
+        memset(&found[count], 0, sizeof(found[count]));
+        if (scan_entry(dirfd(d), e, def->target_path, &found[count].vol, &found[count].known))
+            count++;
     }
     closedir(d);
-    if (vols->count > 1)
-        qsort(vols->items, vols->count, sizeof(*vols->items), vol_cmp);
+    if (count > 1)
+        qsort(found, count, sizeof(*found), scanned_cmp);
+    size_t first = vols->count;
+    if (known)
+        *known = lv_malloc0((first + count + 1) * sizeof(**known));
+    for (size_t i = 0; i < count; i++) {
+        *lv__vol_defs_add(vols) = found[i].vol;
+        if (known)
+            (*known)[first + i] = found[i].known;
+    }
+    free(found);
     struct statvfs vfs;
     if (statvfs(def->target_path, &vfs) == 0) {
         pool->capacity = (uint64_t)vfs.f_blocks * vfs.f_frsize;
@@ -316,15 +373,22 @@ int lv__storage_dir_scan(lv__storage_pool *pool, lv__vol_defs *vols, lv_error *e
     return 0;
 }
 
+int lv__storage_dir_scan(lv__storage_pool *pool, lv__vol_defs *vols, lv_error *err)
+{
+    return scan(pool, vols, NULL, err);
+}
+
 void lv__storage_dir_refresh(lv__storage_pool *pool, lv__vol_defs *vols, lv_done_cb cb,
                              void *opaque)
 {
     lv_error err;
-    if (lv__storage_dir_scan(pool, vols, &err) < 0) {
+    bool *known = NULL;
+    if (scan(pool, vols, &known, &err) < 0) {
         cb(opaque, &err);
         return;
     }
     refresh_job *job = LV_NEW(refresh_job);
+    job->known = known;
     job->pool = pool;
     job->vols = vols;
     job->fresh = json_object_new_object();

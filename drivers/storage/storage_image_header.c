@@ -147,17 +147,10 @@ static int read_qcow2(const char *path, const unsigned char *head, size_t n, lv_
     return 1;
 }
 
-int lv__image_header_read(const char *path, lv_vol_def *vol)
+int lv__image_header_read_fd(int fd, const char *path, uint64_t file_size, lv_vol_def *vol)
 {
     unsigned char head[HEAD_SIZE];
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0)
-        return 0;
-    struct stat sb;
-    ssize_t n = -1;
-    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
-        n = pread(fd, head, sizeof(head), 0);
-    close(fd);
+    ssize_t n = pread(fd, head, sizeof(head), 0);
     if (n < 0)
         return 0;
     if (starts(head, (size_t)n, 0, "QFI\xfb", 4))
@@ -168,9 +161,22 @@ int lv__image_header_read(const char *path, lv_vol_def *vol)
     free(vol->target_format);
     vol->target_format = lv_strdup("raw");
     vol->capacity.set = true;
-    vol->capacity.bytes = (uint64_t)sb.st_size;
+    vol->capacity.bytes = file_size;
     free(vol->backing_path);
     free(vol->backing_format);
     vol->backing_path = vol->backing_format = NULL;
     return 1;
+}
+
+int lv__image_header_read(const char *path, lv_vol_def *vol)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0)
+        return 0;
+    struct stat sb;
+    int rc = 0;
+    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
+        rc = lv__image_header_read_fd(fd, path, (uint64_t)sb.st_size, vol);
+    close(fd);
+    return rc;
 }

@@ -11,5 +11,8 @@
  * (allocation and physical come from stat, as before). 0: not sure (another
  * format, an encrypted or external-data qcow2, unreadable): ask qemu-img. */
 int lv__image_header_read(const char *path, lv_vol_def *vol);
+/* The same from a regular file already open (fd, read with pread; path only
+ * names it and resolves a relative backing file), file_size its st_size. */
+int lv__image_header_read_fd(int fd, const char *path, uint64_t file_size, lv_vol_def *vol);
 
 #endif

@@ -43,6 +43,12 @@ void lv__pool_store_sizes(lv_conn *c, lv__pool_ctx *ctx)
     lv_pool_def *live = ctx->rec.live;
     if (!live)
         return;
+    /* Unchanged sizes are not rewritten: a refresh of a pool nobody wrote
+     * to costs no state-file write (and its fsyncs). */
+    if (live->capacity.set && live->capacity.bytes == ctx->pool.capacity &&
+        live->allocation.set && live->allocation.bytes == ctx->pool.allocation &&
+        live->available.set && live->available.bytes == ctx->pool.available)
+        return;
     live->capacity = (lv_opt_size){true, ctx->pool.capacity};
     live->allocation = (lv_opt_size){true, ctx->pool.allocation};
     live->available = (lv_opt_size){true, ctx->pool.available};
