@@ -446,7 +446,10 @@ int lv__l_sleep(lua_State *L)
     timer->handle.data = timer;
     call->sleep = timer;
     call->abandon = sleep_abandon;
-    uv_timer_start(&timer->handle, sleep_fired, (uint64_t)ms, 0);
+    /* A 0 ms timer started inside a timer callback (a task woken by a sleep)
+     * is due at once and libuv (before 1.45) runs it in the same pass, so a
+     * task looping on sleep(0) would never let the loop poll: 1 ms at least. */
+    uv_timer_start(&timer->handle, sleep_fired, ms > 0 ? (uint64_t)ms : 1, 0);
     return lv__call_wait(L, call);
 }
 

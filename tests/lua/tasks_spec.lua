@@ -44,6 +44,17 @@ describe("tasks", function()
         assert.same({"50 ms", "100 ms"}, log)
     end)
 
+    it("let the loop turn on sleep(0), so a task polling with it sees others progress", function()
+        local fired = false
+        luvirt.spawn(function() luvirt.sleep(5); fired = true end)
+        local turns = 0
+        while not fired do
+            luvirt.sleep(0)
+            turns = turns + 1
+        end
+        assert.is_true(turns > 0)
+    end)
+
     it("luvirt.timeout keeps a result that was due before the deadline, however late the loop", function()
         local t = luvirt.spawn(function()
             return luvirt.timeout(100, function() luvirt.sleep(5) return "early" end)
