@@ -77,20 +77,13 @@ void lv_vol_list_free(lv_vol_list *list)
 static bool refuse(lv_conn *c, bool supported, const char *op, bool write, unsigned flags,
                    unsigned known_flags, lv_error *err)
 {
-    if (!supported) {
-        if (!ST(c))
-            lv_error_set(err, LV_ERR_NO_SUPPORT, "%s: the %s driver has no storage pools", op,
-                         c->driver->name);
-        else
-            lv_error_set(err, LV_ERR_NO_SUPPORT, "%s is not supported by the %s driver", op,
-                         c->driver->name);
+    if (!supported && !ST(c)) {
+        lv_error_set(err, LV_ERR_NO_SUPPORT, "%s: the %s driver has no storage pools", op,
+                     c->driver->name);
         return true;
     }
-    if (write && lv_conn_is_readonly(c)) {
-        lv_error_set(err, LV_ERR_READ_ONLY, "%s: the connection '%s' is read-only", op,
-                     c->uri_string);
+    if (lv_conn_refuses(c, supported, op, write, err))
         return true;
-    }
     if (flags & ~known_flags) {
         lv_error_set(err, LV_ERR_INVALID_ARG, "%s: unknown flags 0x%x", op, flags & ~known_flags);
         return true;
