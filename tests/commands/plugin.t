@@ -146,3 +146,9 @@ env XDG_CONFIG_HOME=@DATA@/xdg
     --json           print the result as JSON
 
 --- exit 0
+# Lua shortens long file names in its messages; a plugin's error names the whole path
+$ broken
+env LUVIRT_PATH=@DATA@/plugins-in-a-folder-whose-name-is-longer-than-lua-keeps-in-messages
+--- stderr
+error: @DATA@/plugins-in-a-folder-whose-name-is-longer-than-lua-keeps-in-messages/broken.lua:3: unexpected symbol near <eof>
+--- exit 1

@@ -121,9 +121,17 @@ local function validate(decl, path, name)
     return decl
 end
 
+-- Lua shortens a long file name in its messages ("...ugins/broken.lua:3: ..."):
+-- name the whole path, as for a short one.
+local function with_full_path(err, path)
+    local line, rest = err:match("^%.%.%..-:(%d+):(.*)$")
+    if line then return ("%s:%s:%s"):format(path, line, rest) end
+    return err
+end
+
 local function load_file(path, name, kind)
     local chunk, err = loadfile(path, "t")
-    if not chunk then error(err, 0) end
+    if not chunk then error(with_full_path(err, path), 0) end
     local ok, decl = pcall(chunk)
     if not ok then error(("%s: %s"):format(path, tostring(decl)), 0) end
     decl = validate(decl, path, name)
