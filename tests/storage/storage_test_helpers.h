@@ -322,6 +322,32 @@ static inline int vol_download(lv_conn *c, const unsigned char *pool, const char
     return finish(r);
 }
 
+/* ---- an embedded root per test: qemu:///embed?root=ROOT ------------------ */
+
+static char root[128]; /* short: tests build paths under it in fixed buffers */
+static char uri[256];
+
+/* A fresh ROOT from a mkdtemp template ("/tmp/lvstorage-drv-XXXXXX") and the
+ * URI over it; -1 when the folder cannot be made. */
+static inline int embed_root_make(const char *template)
+{
+    snprintf(root, sizeof(root), "%s", template);
+    if (!mkdtemp(root))
+        return -1;
+    snprintf(uri, sizeof(uri), "qemu:///embed?root=%s", root);
+    return 0;
+}
+
+/* "ROOT/sub", in one of four rotating buffers (a call may use several). */
+static inline const char *path_in(const char *sub)
+{
+    static char buf[4][1024];
+    static int n;
+    char *b = buf[n++ % 4];
+    snprintf(b, sizeof(buf[0]), "%s/%s", root, sub);
+    return b;
+}
+
 static inline void remove_tree(const char *dir)
 {
     uv_fs_t req;

@@ -3,17 +3,13 @@
  * driver over qemu:///embed?root=TMP. */
 #include "storage_test_helpers.h"
 
-static char root[256];
-static char uri[512];
 
 static const unsigned char some_uuid[LV_UUID_LEN] = {1, 2, 3};
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(root, sizeof(root), "/tmp/lvstorage-api-XXXXXX");
-    assert_non_null(mkdtemp(root));
-    snprintf(uri, sizeof(uri), "qemu:///embed?root=%s", root);
+    assert_int_equal(embed_root_make("/tmp/lvstorage-api-XXXXXX"), 0);
     return 0;
 }
 

@@ -14,8 +14,6 @@
 
 #include "core/files.h"
 
-static char root[128];
-static char uri[256];
 
 static void test_upload_disk_full(void **state)
 {
@@ -124,8 +122,7 @@ int main(void)
         printf("# skipped: cannot make a private mount namespace: %s\n", strerror(errno));
         return 77;
     }
-    snprintf(root, sizeof(root), "/tmp/lvsfull-XXXXXX");
-    if (!mkdtemp(root))
+    if (embed_root_make("/tmp/lvsfull-XXXXXX") < 0)
         return 1;
     char small[256];
     snprintf(small, sizeof(small), "%s/small", root);
@@ -136,7 +133,6 @@ int main(void)
         rmdir(root);
         return 77;
     }
-    snprintf(uri, sizeof(uri), "qemu:///embed?root=%s", root);
     uv_loop_init(&loop);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_upload_disk_full),

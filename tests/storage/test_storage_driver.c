@@ -15,15 +15,11 @@
 #include "conf/storage_conf.h"
 #include "core/files.h"
 
-static char root[256];
-static char uri[512];
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(root, sizeof(root), "/tmp/lvstorage-drv-XXXXXX");
-    assert_non_null(mkdtemp(root));
-    snprintf(uri, sizeof(uri), "qemu:///embed?root=%s", root);
+    assert_int_equal(embed_root_make("/tmp/lvstorage-drv-XXXXXX"), 0);
     return 0;
 }
 
@@ -32,15 +28,6 @@ static int teardown(void **state)
     (void)state;
     remove_tree(root);
     return 0;
-}
-
-static const char *path_in(const char *sub)
-{
-    static char buf[4][1024];
-    static int n;
-    char *b = buf[n++ % 4];
-    snprintf(b, sizeof(buf[0]), "%s/%s", root, sub);
-    return b;
 }
 
 static bool exists(const char *sub)

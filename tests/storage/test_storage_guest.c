@@ -9,8 +9,6 @@
 #include <signal.h>
 #include <sys/stat.h>
 
-static char root[128];
-static char uri[256];
 static char kernel[1024], initrd[1024];
 
 static void domain_cb(void *opaque, lv_domain_info *info, const lv_error *err)
@@ -246,10 +244,8 @@ int main(void)
         printf("# skipped: no /usr/bin/qemu-system-x86_64 or qemu-img\n");
         return 77;
     }
-    snprintf(root, sizeof(root), "/tmp/lvsguest-XXXXXX");
-    if (!mkdtemp(root))
+    if (embed_root_make("/tmp/lvsguest-XXXXXX") < 0)
         return 1;
-    snprintf(uri, sizeof(uri), "qemu:///embed?root=%s", root);
     setenv("LUVIRT_MONITOR_EXE", LUVIRT_MONITOR, 0);
     signal(SIGPIPE, SIG_IGN);
     uv_loop_init(&loop);
