@@ -159,6 +159,15 @@ typedef struct info_call {
 
 static void refresh_next(refresh_job *job);
 
+static void refresh_job_free(refresh_job *job)
+{
+    free(job->known);
+    free(job->cache_path);
+    json_object_put(job->cache);
+    json_object_put(job->fresh);
+    free(job);
+}
+
 /* qemu-img's view of a file; a raw image is as large as its file (qemu-img
  * rounds up to whole sectors). */
 static void apply_info(lv_vol_def *vol, const char *json)
@@ -256,11 +265,7 @@ static void refresh_next(refresh_job *job)
         }
         lv_done_cb cb = job->cb;
         void *opaque = job->opaque;
-        json_object_put(job->cache);
-        json_object_put(job->fresh);
-        free(job->cache_path);
-        free(job->known);
-        free(job);
+        refresh_job_free(job);
         cb(opaque, NULL);
     }
 }
@@ -326,69 +331,96 @@ static int scanned_cmp(const void *a, const void *b)
     return strcmp(((const scanned *)a)->vol.name, ((const scanned *)b)->vol.name);
 }
 
-/* The regular files of the target in name order, their headers read
- * (known[i]: vols->items[i] needs no qemu-img; NULL: not wanted), and the
- * pool's sizes. */
-static int scan(lv__storage_pool *pool, lv__vol_defs *vols, bool **known, lv_error *err)
+/* The folder walk of a refresh runs in libuv's thread pool: a pool of many
+ * images costs thousands of syscalls, which must not hold up the loop. The
+ * walk touches only its own memory and the pool's (unchanging) definition;
+ * the results join the pool back on the loop (walk_done). */
+typedef struct folder_walk {
+    uv_work_t req;
+    refresh_job *job;
+    const char *target;
+    scanned *found; /* the regular files, in name order, headers read */
+    size_t count;
+    int open_errno; /* the folder could not be read */
+    bool have_vfs;
+    struct statvfs vfs;
+} folder_walk;
+
+static void walk_folder(uv_work_t *req)
 {
-    const lv_pool_def *def = pool->def;
-    if (lv__storage_dir_check_target(pool, err) < 0)
-        return -1;
-    DIR *d = opendir(def->target_path);
-    if (!d)
-        return lv_error_set_errno(err, errno, "pool '%s': cannot read its target folder '%s'",
-                                  def->name, def->target_path);
-    scanned *found = NULL;
-    size_t count = 0, room = 0;
+    folder_walk *w = req->data;
+    DIR *d = opendir(w->target);
+    if (!d) {
+        w->open_errno = errno;
+        return;
+    }
+    size_t room = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (lv_name_validate("volume", e->d_name, NULL) < 0) /* ".", "..", hidden, ... */
             continue;
-        if (count == room) {
+        if (w->count == room) {
             room = room ? room * 2 : 64;
-            found = lv_realloc(found, room * sizeof(*found));
+            w->found = lv_realloc(w->found, room * sizeof(*w->found));
         }
-        memset(&found[count], 0, sizeof(found[count]));
-        if (scan_entry(dirfd(d), e, def->target_path, &found[count].vol, &found[count].known))
-            count++;
+        memset(&w->found[w->count], 0, sizeof(w->found[w->count]));
+        if (scan_entry(dirfd(d), e, w->target, &w->found[w->count].vol,
+                       &w->found[w->count].known))
+            w->count++;
     }
     closedir(d);
-    if (count > 1)
-        qsort(found, count, sizeof(*found), scanned_cmp);
-    size_t first = vols->count;
-    if (known)
-        *known = lv_malloc0((first + count + 1) * sizeof(**known));
-    for (size_t i = 0; i < count; i++) {
-        *lv__vol_defs_add(vols) = found[i].vol;
-        if (known)
-            (*known)[first + i] = found[i].known;
-    }
-    free(found);
-    struct statvfs vfs;
-    if (statvfs(def->target_path, &vfs) == 0) {
-        pool->capacity = (uint64_t)vfs.f_blocks * vfs.f_frsize;
-        pool->available = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-        pool->allocation = pool->capacity - (uint64_t)vfs.f_bfree * vfs.f_frsize;
-    }
-    return 0;
+    if (w->count > 1)
+        qsort(w->found, w->count, sizeof(*w->found), scanned_cmp);
+    w->have_vfs = statvfs(w->target, &w->vfs) == 0;
 }
 
-int lv__storage_dir_scan(lv__storage_pool *pool, lv__vol_defs *vols, lv_error *err)
+/* The walk's files join vols (known[i]: vols->items[i] needs no qemu-img)
+ * and the pool gets its sizes; then qemu-img for the rest. */
+static void walk_done(uv_work_t *req, int status)
 {
-    return scan(pool, vols, NULL, err);
+    folder_walk *w = req->data;
+    refresh_job *job = w->job;
+    lv__storage_pool *pool = job->pool;
+    lv_error err;
+    if (status < 0 || w->open_errno) {
+        lv_error_set_errno(&err, status < 0 ? -status : w->open_errno,
+                           "pool '%s': cannot read its target folder '%s'", pool->def->name,
+                           w->target);
+        for (size_t i = 0; i < w->count; i++)
+            lv_vol_def_clear(&w->found[i].vol);
+        free(w->found);
+        free(w);
+        lv_done_cb cb = job->cb;
+        void *opaque = job->opaque;
+        refresh_job_free(job);
+        cb(opaque, &err);
+        return;
+    }
+    size_t first = job->vols->count;
+    job->known = lv_malloc0((first + w->count + 1) * sizeof(*job->known));
+    for (size_t i = 0; i < w->count; i++) {
+        *lv__vol_defs_add(job->vols) = w->found[i].vol;
+        job->known[first + i] = w->found[i].known;
+    }
+    if (w->have_vfs) {
+        pool->capacity = (uint64_t)w->vfs.f_blocks * w->vfs.f_frsize;
+        pool->available = (uint64_t)w->vfs.f_bavail * w->vfs.f_frsize;
+        pool->allocation = pool->capacity - (uint64_t)w->vfs.f_bfree * w->vfs.f_frsize;
+    }
+    free(w->found);
+    free(w);
+    refresh_next(job);
 }
 
 void lv__storage_dir_refresh(lv__storage_pool *pool, lv__vol_defs *vols, lv_done_cb cb,
                              void *opaque)
 {
     lv_error err;
-    bool *known = NULL;
-    if (scan(pool, vols, &known, &err) < 0) {
+    if (lv__storage_dir_check_target(pool, &err) < 0) {
         cb(opaque, &err);
         return;
     }
     refresh_job *job = LV_NEW(refresh_job);
-    job->known = known;
     job->pool = pool;
     job->vols = vols;
     job->fresh = json_object_new_object();
@@ -408,7 +440,13 @@ void lv__storage_dir_refresh(lv__storage_pool *pool, lv__vol_defs *vols, lv_done
     }
     job->cb = cb;
     job->opaque = opaque;
-    refresh_next(job);
+    folder_walk *w = LV_NEW(folder_walk);
+    w->req.data = w;
+    w->job = job;
+    w->target = pool->def->target_path;
+    int rc = uv_queue_work(pool->conn->loop, &w->req, walk_folder, walk_done);
+    if (rc < 0)
+        walk_done(&w->req, rc);
 }
 
 /* ---- one volume ---------------------------------------------------------- */

@@ -12,9 +12,9 @@ int lv__storage_dir_build_target(lv__storage_pool *pool, lv_error *err);
 int lv__storage_dir_check_target(const lv__storage_pool *pool, lv_error *err);
 /* Removes the empty target folder (a missing one is fine). */
 int lv__storage_dir_remove_target(const lv__storage_pool *pool, lv_error *err);
-/* The regular files of the target (stat only) and the pool's sizes (statvfs). */
-int lv__storage_dir_scan(lv__storage_pool *pool, lv__vol_defs *vols, lv_error *err);
-/* lv__storage_dir_scan, then `qemu-img info` of each file (a few at a time). */
+/* The regular files of the target and the pool's sizes (statvfs), read in
+ * the thread pool, then `qemu-img info` of each file whose header did not say
+ * all (a few at a time). */
 void lv__storage_dir_refresh(lv__storage_pool *pool, lv__vol_defs *vols, lv_done_cb cb,
                              void *opaque);
 /* One file's volume: stat, then qemu-img info. */
